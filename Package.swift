@@ -1,0 +1,105 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "dbtsh",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dbtsh", targets: ["dbtsh"]),
+        .executable(name: "dbtsh-sandbox", targets: ["dbtsh-sandbox"]),
+        .executable(name: "dbtsh-bench", targets: ["dbtsh-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+    ],
+    targets: [
+        // Terminal layer: libedit behind a C shim (variadics, signals, the self-pipe reader).
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
+        ),
+        .target(name: "CLineEditShim", dependencies: ["CLibEdit"]),
+        .target(name: "LineEditor", dependencies: ["CLineEditShim", "CLibEdit"], swiftSettings: strict),
+
+        // The dbt Cloud API client.
+        .target(
+            name: "DbtCloud",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // dbt artifacts: lean decoders, indexes, failures, diffs. Pure.
+        .target(name: "DbtArtifacts", swiftSettings: strict),
+
+        // A faithful local dbt Cloud on loopback, with real dbt artifacts.
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+
+        // The interpreter: session, lexer, registry, commands, completion, rendering.
+        .target(name: "Shell", dependencies: ["DbtCloud", "DbtArtifacts"], swiftSettings: strict),
+
+        .executableTarget(
+            name: "dbtsh",
+            dependencies: [
+                "Shell", "LineEditor", "DbtCloud", "Sandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "dbtsh-sandbox",
+            dependencies: ["Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "dbtsh-bench",
+            dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts", "Shell"],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"], swiftSettings: strict),
+        .testTarget(
+            name: "DbtCloudTests",
+            dependencies: ["DbtCloud", "Sandbox"],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud"], swiftSettings: strict),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Sandbox", "DbtCloud"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["dbtsh", "Sandbox"], swiftSettings: strict),
+    ]
+)

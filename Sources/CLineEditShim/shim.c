@@ -1,0 +1,1 @@
+#include "cel_shim.h"
