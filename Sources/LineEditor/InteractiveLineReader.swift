@@ -1,0 +1,149 @@
+import CLibEdit
+import CLineEditShim
+import Foundation
+
+/// Posts notices above the prompt from any thread.
+public struct LineNotifier: Sendable {
+    public init() {}
+
+    /// Prints `message` above the prompt and redraws the line being typed; printed at
+    /// once when no line is being edited.
+    public func post(_ message: String) {
+        cel_notify(message)
+    }
+}
+
+/// The terminal's line editor: libedit with history, TAB completion, Ctrl-C/Ctrl-D,
+/// job control, window resize and background notices.
+///
+/// Use only when ``Terminal/isInteractive``; one per process; call `readLine` and `close`
+/// from the process's main thread (a thread that does not block SIGINT).
+public final class InteractiveLineReader: LineReader {
+    private let editor: OpaquePointer
+    private let history: HistoryStore
+    private let completer: Completer
+    private let shouldRecord: @Sendable (String) -> Bool
+    private var prompt: UnsafeMutablePointer<CChar>?
+    private var isClosed = false
+
+    /// A Sendable handle for posting notices from background tasks.
+    public let notifier = LineNotifier()
+
+    public init(
+        programName: String,
+        historyFile: URL?,
+        completer: @escaping Completer,
+        shouldRecord: @escaping @Sendable (String) -> Bool = { _ in true }
+    ) {
+        setlocale(LC_ALL, "")
+        Interrupts.install()
+        self.completer = completer
+        self.shouldRecord = shouldRecord
+        self.history = HistoryStore(file: historyFile, programName: programName)
+        self.prompt = strdup("")
+        guard let editor = cel_init(programName) else {
+            fatalError("libedit could not start on this terminal")
+        }
+        self.editor = editor
+        history.load()
+        configure(programName: programName)
+    }
+
+    deinit {
+        close()
+    }
+
+    private func configure(programName: String) {
+        _ = cel_set_clientdata(editor, Unmanaged.passUnretained(self).toOpaque())
+        _ = cel_set_editor(editor, "emacs")
+        _ = cel_set_signal_handling(editor, 0)
+        _ = cel_set_prompt_esc(editor, { editor in
+            guard let editor, let reader = InteractiveLineReader.instance(for: editor) else { return nil }
+            return reader.prompt
+        }, 1)
+        _ = cel_set_history(editor, history.handle)
+        _ = cel_add_function(editor, "dbtsh-complete", "Complete the word before the cursor", { editor, _ in
+            guard let editor, let reader = InteractiveLineReader.instance(for: editor) else {
+                return UInt8(CC_ERROR)
+            }
+            return reader.complete(in: editor)
+        })
+        _ = cel_bind(editor, "^I", "dbtsh-complete")
+        _ = cel_use_interruptible_reader(editor)
+        _ = cel_source_editrc(editor)
+    }
+
+    private static func instance(for editor: OpaquePointer) -> InteractiveLineReader? {
+        guard let data = cel_get_clientdata(editor) else { return nil }
+        return Unmanaged<InteractiveLineReader>.fromOpaque(data).takeUnretainedValue()
+    }
+
+    public func readLine(prompt text: String) -> LineReadResult {
+        guard !isClosed else { return .endOfFile }
+        setPrompt(text)
+        Interrupts.clearPending()
+        var count: Int32 = 0
+        guard let bytes = cel_gets(editor, &count) else {
+            let failure = errno
+            if count < 0, Interrupts.takePending() || failure == EINTR {
+                cel_write_stdout("^C\n")
+                return .interrupted
+            }
+            cel_write_stdout("\n")
+            return .endOfFile
+        }
+        var line = String(decoding: UnsafeRawBufferPointer(start: bytes, count: Int(max(count, 0))), as: UTF8.self)
+        if line.hasSuffix("\n") { line.removeLast() }
+        if HistoryPolicy.records(line, userPolicy: shouldRecord) {
+            history.record(line)
+        }
+        return .line(line)
+    }
+
+    /// Thread-safe: prints `message` above the prompt and redraws the line being typed.
+    public func notify(_ message: String) {
+        notifier.post(message)
+    }
+
+    /// The history, oldest first.
+    public var historyEntries: [String] { history.entries }
+
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        history.save()
+        cel_end(editor)
+        history.close()
+        free(prompt)
+        prompt = nil
+    }
+
+    private func setPrompt(_ text: String) {
+        free(prompt)
+        prompt = strdup(PromptMarkup.markingEscapes(in: text))
+    }
+
+    private func complete(in editor: OpaquePointer) -> UInt8 {
+        let textBeforeCursor = Self.textBeforeCursor(in: editor)
+        let reply = completer(textBeforeCursor)
+        switch CompletionEdit.deciding(reply, textBeforeCursor: textBeforeCursor) {
+        case .beep:
+            return UInt8(CC_REFRESH_BEEP)
+        case .replace(let deleteCount, let insert):
+            if deleteCount > 0 { el_deletestr(editor, Int32(deleteCount)) }
+            if !insert.isEmpty, el_insertstr(editor, insert) != 0 { return UInt8(CC_REFRESH_BEEP) }
+            return UInt8(CC_REFRESH)
+        case .list(let items):
+            let lines = ColumnLayout.lines(for: items, width: Terminal.columns())
+            cel_write_stdout("\r\n" + lines.map { $0 + "\r\n" }.joined())
+            return UInt8(CC_REDISPLAY)
+        }
+    }
+
+    private static func textBeforeCursor(in editor: OpaquePointer) -> String {
+        guard let info = el_line(editor)?.pointee, let start = info.buffer, let cursor = info.cursor else { return "" }
+        let count = cursor - start
+        guard count > 0 else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
+    }
+}
