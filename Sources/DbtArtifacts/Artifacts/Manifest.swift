@@ -1,0 +1,342 @@
+import Foundation
+
+/// One node of manifest.json: an entry of `nodes`, `sources`, `exposures` or `unit_tests`.
+public struct ManifestNode: Sendable, Encodable {
+    public var uniqueID: String
+    public var resourceType: String
+    public var name: String
+    public var packageName: String?
+    public var database: String?
+    public var schema: String?
+    public var alias: String?
+    /// Sources: the table name in the warehouse.
+    public var identifier: String?
+    /// Sources: the `sources:` entry the table belongs to.
+    public var sourceName: String?
+    public var relationName: String?
+    public var originalFilePath: String?
+    /// The YAML file that documents the node, without the `package://` prefix.
+    public var patchPath: String?
+    public var description: String?
+    public var materialized: String?
+    /// Tests: `config.severity` (`error` or `warn`).
+    public var severity: String?
+    /// Tests: the model, seed, snapshot or source the test is attached to.
+    public var attachedNode: String?
+    /// Tests: the tested column.
+    public var columnName: String?
+    /// Generic tests: `test_metadata.name` (`unique`, `not_null`, …).
+    public var testName: String?
+    /// Unit tests: the name of the model under test.
+    public var model: String?
+    public var tags: [String] = []
+    var compiledCodeOffset: Int?
+    var rawCodeOffset: Int?
+    var columnsOffset: Int?
+
+    /// True when `compiled_code` is present, i.e. the node was compiled in that invocation.
+    public var hasCompiledCode: Bool { compiledCodeOffset != nil }
+
+    /// `source_name.name` for sources, the name otherwise.
+    public var displayName: String {
+        if let sourceName, resourceType == "source" { return "\(sourceName).\(name)" }
+        return name
+    }
+
+    init(uniqueID: String) {
+        self.uniqueID = uniqueID
+        self.resourceType = NodeNames.resourceType(of: uniqueID)
+        self.name = NodeNames.shortName(uniqueID)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uniqueID = "unique_id", resourceType = "resource_type", name, packageName = "package_name"
+        case database, schema, alias, identifier, sourceName = "source_name", relationName = "relation_name"
+        case originalFilePath = "original_file_path", patchPath = "patch_path", description, materialized
+        case severity, attachedNode = "attached_node", columnName = "column_name", testName = "test_name"
+        case model, tags
+    }
+}
+
+/// A column documented in the manifest (declared in YAML).
+public struct ManifestColumn: Sendable, Encodable, Equatable {
+    public var name: String
+    public var description: String?
+    public var dataType: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, dataType = "data_type"
+    }
+}
+
+/// manifest.json (v12; older versions read the same way). Only the fields dbtsh uses are
+/// decoded; code and columns are read from the kept bytes when asked for.
+public struct Manifest: Sendable {
+    public let metadata: ArtifactMetadata
+    /// `nodes`: models, tests, seeds, snapshots, analyses, operations.
+    public let nodes: [String: ManifestNode]
+    public let sources: [String: ManifestNode]
+    public let exposures: [String: ManifestNode]
+    public let unitTests: [String: ManifestNode]
+    /// `parent_map`: unique_id → the unique_ids it depends on.
+    public let parentMap: [String: [String]]
+    private let data: Data
+
+    /// A node from any of `nodes`, `sources`, `exposures`, `unit_tests`.
+    public func node(_ uniqueID: String) -> ManifestNode? {
+        nodes[uniqueID] ?? sources[uniqueID] ?? exposures[uniqueID] ?? unitTests[uniqueID]
+    }
+
+    /// Every node of every kind.
+    public var allNodes: [ManifestNode] {
+        Array(nodes.values) + Array(sources.values) + Array(exposures.values) + Array(unitTests.values)
+    }
+
+    public func parents(of uniqueID: String) -> [String] { parentMap[uniqueID] ?? [] }
+
+    /// `child_map`, rebuilt from `parent_map` (unique_id → its direct dependents, sorted).
+    public func childMap() -> [String: [String]] {
+        var children: [String: [String]] = [:]
+        for (child, parents) in parentMap {
+            for parent in parents { children[parent, default: []].append(child) }
+        }
+        for key in children.keys { children[key]?.sort() }
+        return children
+    }
+
+    /// `compiled_code` of the node, absent when it was not compiled in that invocation.
+    public func compiledCode(of uniqueID: String) -> String? {
+        node(uniqueID)?.compiledCodeOffset.flatMap(string(at:))
+    }
+
+    /// `raw_code`: the SQL (or Python) as written, with Jinja.
+    public func rawCode(of uniqueID: String) -> String? {
+        node(uniqueID)?.rawCodeOffset.flatMap(string(at:))
+    }
+
+    /// The columns documented in YAML, in the manifest's order.
+    public func columns(of uniqueID: String) -> [ManifestColumn] {
+        guard let offset = node(uniqueID)?.columnsOffset else { return [] }
+        return data.withJSONBytes { bytes in
+            var scanner = JSONScanner(bytes, position: offset)
+            return (try? Self.readColumns(&scanner)) ?? []
+        }
+    }
+
+    private func string(at offset: Int) -> String? {
+        data.withJSONBytes { bytes in
+            var scanner = JSONScanner(bytes, position: offset)
+            return try? scanner.readOptionalString()
+        }
+    }
+
+    public static func decode(_ data: Data) throws(ArtifactError) -> Manifest {
+        try decodeArtifact(data, as: .manifest) { scanner in
+            var metadata = ArtifactMetadata()
+            var nodes: [String: ManifestNode]?
+            var sources: [String: ManifestNode] = [:]
+            var exposures: [String: ManifestNode] = [:]
+            var unitTests: [String: ManifestNode] = [:]
+            var parentMap: [String: [String]] = [:]
+            try scanner.beginObject()
+            while let key = try scanner.nextKey() {
+                if scanner.key(key, is: "metadata") {
+                    metadata = try ArtifactMetadata.read(&scanner)
+                    try metadata.check(expected: .manifest)
+                } else if scanner.key(key, is: "nodes") {
+                    nodes = try readNodeMap(&scanner)
+                } else if scanner.key(key, is: "sources") {
+                    sources = try readNodeMap(&scanner)
+                } else if scanner.key(key, is: "exposures") {
+                    exposures = try readNodeMap(&scanner)
+                } else if scanner.key(key, is: "unit_tests") {
+                    unitTests = try readNodeMap(&scanner)
+                } else if scanner.key(key, is: "parent_map") {
+                    parentMap = try readParentMap(&scanner)
+                } else {
+                    try scanner.skipValue()
+                }
+            }
+            guard let nodes else {
+                if let kind = metadata.kind, kind != .manifest { throw ArtifactError.wrongKind(expected: .manifest, found: kind) }
+                throw ArtifactError.missingField(.manifest, field: "nodes")
+            }
+            return Manifest(
+                metadata: metadata, nodes: nodes, sources: sources, exposures: exposures,
+                unitTests: unitTests, parentMap: parentMap, data: data
+            )
+        }
+    }
+
+    private init(
+        metadata: ArtifactMetadata, nodes: [String: ManifestNode], sources: [String: ManifestNode],
+        exposures: [String: ManifestNode], unitTests: [String: ManifestNode],
+        parentMap: [String: [String]], data: Data
+    ) {
+        self.metadata = metadata
+        self.nodes = nodes
+        self.sources = sources
+        self.exposures = exposures
+        self.unitTests = unitTests
+        self.parentMap = parentMap
+        self.data = data
+    }
+
+    private static func readNodeMap(_ scanner: inout JSONScanner) throws(JSONScanError) -> [String: ManifestNode] {
+        guard try scanner.peek() == UInt8(ascii: "{") else {
+            try scanner.skipValue()
+            return [:]
+        }
+        var map: [String: ManifestNode] = [:]
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            let uniqueID = scanner.string(of: key)
+            map[uniqueID] = try readNode(&scanner, uniqueID: uniqueID)
+        }
+        return map
+    }
+
+    private static func readNode(_ scanner: inout JSONScanner, uniqueID: String) throws(JSONScanError) -> ManifestNode {
+        var node = ManifestNode(uniqueID: uniqueID)
+        guard try scanner.peek() == UInt8(ascii: "{") else {
+            try scanner.skipValue()
+            return node
+        }
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            switch key.count {
+            case 4 where scanner.key(key, is: "name"):
+                node.name = try scanner.readOptionalString() ?? node.name
+            case 4 where scanner.key(key, is: "tags"):
+                node.tags = try scanner.readStringArray()
+            case 5 where scanner.key(key, is: "alias"):
+                node.alias = try scanner.readOptionalString()
+            case 5 where scanner.key(key, is: "model"):
+                node.model = try scanner.readOptionalString()
+            case 6 where scanner.key(key, is: "schema"):
+                node.schema = try scanner.readOptionalString()
+            case 6 where scanner.key(key, is: "config"):
+                try readConfig(&scanner, into: &node)
+            case 7 where scanner.key(key, is: "columns"):
+                node.columnsOffset = scanner.position
+                try scanner.skipValue()
+            case 8 where scanner.key(key, is: "database"):
+                node.database = try scanner.readOptionalString()
+            case 8 where scanner.key(key, is: "raw_code"):
+                node.rawCodeOffset = try stringOffset(&scanner)
+            case 10 where scanner.key(key, is: "identifier"):
+                node.identifier = try scanner.readOptionalString()
+            case 10 where scanner.key(key, is: "patch_path"):
+                node.patchPath = try scanner.readOptionalString().map(stripPackagePrefix)
+            case 11 where scanner.key(key, is: "source_name"):
+                node.sourceName = try scanner.readOptionalString()
+            case 11 where scanner.key(key, is: "description"):
+                node.description = try scanner.readOptionalString()
+            case 11 where scanner.key(key, is: "column_name"):
+                node.columnName = try scanner.readOptionalString()
+            case 12 where scanner.key(key, is: "package_name"):
+                node.packageName = try scanner.readOptionalString()
+            case 13 where scanner.key(key, is: "resource_type"):
+                node.resourceType = try scanner.readOptionalString() ?? node.resourceType
+            case 13 where scanner.key(key, is: "relation_name"):
+                node.relationName = try scanner.readOptionalString()
+            case 13 where scanner.key(key, is: "attached_node"):
+                node.attachedNode = try scanner.readOptionalString()
+            case 13 where scanner.key(key, is: "compiled_code"):
+                node.compiledCodeOffset = try stringOffset(&scanner)
+            case 13 where scanner.key(key, is: "test_metadata"):
+                node.testName = try readTestName(&scanner)
+            case 18 where scanner.key(key, is: "original_file_path"):
+                node.originalFilePath = try scanner.readOptionalString()
+            default:
+                try scanner.skipValue()
+            }
+        }
+        return node
+    }
+
+    private static func stringOffset(_ scanner: inout JSONScanner) throws(JSONScanError) -> Int? {
+        let offset = try scanner.peek() == UInt8(ascii: "\"") ? scanner.position : nil
+        try scanner.skipValue()
+        return offset
+    }
+
+    private static func stripPackagePrefix(_ path: String) -> String {
+        guard let range = path.range(of: "://") else { return path }
+        return String(path[range.upperBound...])
+    }
+
+    private static func readConfig(_ scanner: inout JSONScanner, into node: inout ManifestNode) throws(JSONScanError) {
+        guard try scanner.peek() == UInt8(ascii: "{") else {
+            try scanner.skipValue()
+            return
+        }
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            if scanner.key(key, is: "materialized") {
+                node.materialized = try scanner.readOptionalString()
+            } else if scanner.key(key, is: "severity") {
+                node.severity = try scanner.readOptionalString()
+            } else {
+                try scanner.skipValue()
+            }
+        }
+    }
+
+    private static func readTestName(_ scanner: inout JSONScanner) throws(JSONScanError) -> String? {
+        guard try scanner.peek() == UInt8(ascii: "{") else {
+            try scanner.skipValue()
+            return nil
+        }
+        var name: String?
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            if scanner.key(key, is: "name") {
+                name = try scanner.readOptionalString()
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        return name
+    }
+
+    private static func readParentMap(_ scanner: inout JSONScanner) throws(JSONScanError) -> [String: [String]] {
+        guard try scanner.peek() == UInt8(ascii: "{") else {
+            try scanner.skipValue()
+            return [:]
+        }
+        var map: [String: [String]] = [:]
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            map[scanner.string(of: key)] = try scanner.readStringArray()
+        }
+        return map
+    }
+
+    static func readColumns(_ scanner: inout JSONScanner) throws(JSONScanError) -> [ManifestColumn] {
+        guard try scanner.peek() == UInt8(ascii: "{") else { return [] }
+        var columns: [ManifestColumn] = []
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            var column = ManifestColumn(name: scanner.string(of: key))
+            if try scanner.peek() == UInt8(ascii: "{") {
+                try scanner.beginObject()
+                while let field = try scanner.nextKey() {
+                    if scanner.key(field, is: "name") {
+                        column.name = try scanner.readOptionalString() ?? column.name
+                    } else if scanner.key(field, is: "description") {
+                        column.description = try scanner.readOptionalString()
+                    } else if scanner.key(field, is: "data_type") {
+                        column.dataType = try scanner.readOptionalString()
+                    } else {
+                        try scanner.skipValue()
+                    }
+                }
+            } else {
+                try scanner.skipValue()
+            }
+            columns.append(column)
+        }
+        return columns
+    }
+}
