@@ -34,7 +34,7 @@ public func runBlocking<T: Sendable>(_ operation: @escaping @Sendable () async -
 }
 
 private final class BlockingResult<T: Sendable>: Sendable {
-    static var cancellationGraceMilliseconds: Int { 2000 }
+    static var cancellationGraceMilliseconds: Int { 1000 }
 
     let finished = DispatchSemaphore(value: 0)
     private let storage = Mutex<T?>(nil)
