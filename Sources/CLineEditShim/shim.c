@@ -451,6 +451,12 @@ int cel_history_count(History *list) {
     return event.num;
 }
 
+const char *cel_history_newest(History *list) {
+    HistEvent event;
+    if (history(list, &event, H_FIRST) != 0) return NULL;
+    return event.str;
+}
+
 const char *cel_history_oldest(History *list) {
     HistEvent event;
     if (history(list, &event, H_LAST) != 0) return NULL;

@@ -25,7 +25,11 @@ enum HistoryPolicy {
     }
 }
 
-/// libedit's history list, loaded from and saved to one file after every entry.
+/// libedit's history list, backed by one file in libedit's format.
+///
+/// Each recorded line is appended to the file at once (one `write` with `O_APPEND`), so a
+/// crash loses nothing and two shells open at the same time both keep their lines. The
+/// file is rewritten whole only when it is new, unreadable, or longer than the capacity.
 final class HistoryStore {
     static let capacity: Int32 = 1000
 
@@ -34,6 +38,7 @@ final class HistoryStore {
     private let programName: String
     private let warn: (String) -> Void
     private var hasWarned = false
+    private var needsRewrite = false
     private var isClosed = false
 
     init(file: URL?, programName: String, warn: @escaping (String) -> Void = { cel_write_stderr($0) }) {
@@ -49,44 +54,35 @@ final class HistoryStore {
         close()
     }
 
-    /// Loads the file. A missing file is normal; an unreadable or corrupt one costs one warning.
+    /// Loads the file. A missing file is normal; an unreadable or corrupt one costs one
+    /// warning and is replaced at the next recorded line.
     func load() {
-        guard let file else { return }
+        guard let file, !isClosed else { return }
         let path = file.path
         guard FileManager.default.fileExists(atPath: path) else { return }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
-        if size == 0 { return }
-        if cel_history_load(handle, path) < 0 {
+        guard Self.size(of: path) > 0 else {
+            needsRewrite = true
+            return
+        }
+        let loaded = cel_history_load(handle, path)
+        if loaded < 0 {
             warnOnce("ignoring history file \(path): it could not be read")
+            needsRewrite = true
+        } else if loaded > Self.capacity {
+            rewrite(file)
         }
     }
 
     func record(_ line: String) {
         guard !isClosed else { return }
+        let repeatsTheNewest = cel_history_newest(handle).map { String(cString: $0) } == line
         _ = cel_history_enter(handle, line)
-        save()
-    }
-
-    func save() {
-        guard let file, !isClosed else { return }
-        let path = file.path
-        do {
-            try FileManager.default.createDirectory(
-                at: file.deletingLastPathComponent(),
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            warnOnce("cannot create the directory of history file \(path)")
-            return
+        guard !repeatsTheNewest, let file else { return }
+        if needsRewrite || Self.size(of: file.path) <= 0 {
+            rewrite(file)
+        } else {
+            append(line, to: file)
         }
-        let created = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        if created >= 0 { Foundation.close(created) }
-        if cel_history_save(handle, path) < 0 {
-            warnOnce("cannot write history file \(path)")
-            return
-        }
-        chmod(path, 0o600)
     }
 
     var entries: [String] {
@@ -105,6 +101,63 @@ final class HistoryStore {
         guard !isClosed else { return }
         isClosed = true
         cel_history_end(handle)
+    }
+
+    /// A line as libedit's `strvis(VIS_WHITE)` would store it, decodable by its `strunvis`:
+    /// white space, control bytes and backslashes as octal escapes, everything else raw.
+    static func encoded(_ line: String) -> String {
+        var bytes: [UInt8] = []
+        for byte in line.utf8 {
+            if byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "\\") {
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(contentsOf: [byte >> 6, (byte >> 3) & 7, byte & 7].map { UInt8(ascii: "0") + $0 })
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private func append(_ line: String, to file: URL) {
+        let descriptor = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            warnOnce("cannot write history file \(file.path)")
+            return
+        }
+        defer { Foundation.close(descriptor) }
+        let record = Array((Self.encoded(line) + "\n").utf8)
+        let written = record.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if written != record.count {
+            warnOnce("cannot write history file \(file.path)")
+        }
+    }
+
+    private func rewrite(_ file: URL) {
+        let path = file.path
+        do {
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(),
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            warnOnce("cannot create the directory of history file \(path)")
+            return
+        }
+        let created = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        if created >= 0 { Foundation.close(created) }
+        if cel_history_save(handle, path) < 0 {
+            warnOnce("cannot write history file \(path)")
+            return
+        }
+        chmod(path, 0o600)
+        needsRewrite = false
+    }
+
+    private static func size(of path: String) -> Int {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return -1 }
+        return Int(status.st_size)
     }
 
     private func warnOnce(_ message: String) {

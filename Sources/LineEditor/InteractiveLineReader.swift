@@ -111,7 +111,6 @@ public final class InteractiveLineReader: LineReader {
     public func close() {
         guard !isClosed else { return }
         isClosed = true
-        history.save()
         cel_end(editor)
         history.close()
         free(prompt)

@@ -61,6 +61,35 @@ struct HistoryTests {
         #expect(reloaded.entries.last == "line 1005")
     }
 
+    @Test func twoSessionsOnOneFileKeepEachOthersLines() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("history")
+        let first = HistoryStore(file: file, programName: "dbtsh")
+        first.load()
+        let second = HistoryStore(file: file, programName: "dbtsh")
+        second.load()
+        first.record("jobs")
+        second.record("runs")
+        first.record("use job 43167")
+        second.record("logs --failed")
+        let reloaded = HistoryStore(file: file, programName: "dbtsh")
+        reloaded.load()
+        #expect(reloaded.entries == ["jobs", "runs", "use job 43167", "logs --failed"])
+    }
+
+    @Test func awkwardCharactersSurviveTheFile() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("history")
+        let lines = ["first", "a\tb\\c  d", "api GET '/x y' --data '{\"k\": \"v\"}'", "héllo ✓ 日本", "back\\slash\\040"]
+        let store = HistoryStore(file: file, programName: "dbtsh")
+        lines.forEach(store.record)
+        let reloaded = HistoryStore(file: file, programName: "dbtsh")
+        reloaded.load()
+        #expect(reloaded.entries == lines)
+    }
+
     @Test func missingFileIsSilent() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -37,6 +37,7 @@ int cel_history_load(History *list, const char *path);
 int cel_history_save(History *list, const char *path);
 int cel_history_enter(History *list, const char *line);
 int cel_history_count(History *list);
+const char *cel_history_newest(History *list);
 const char *cel_history_oldest(History *list);
 const char *cel_history_newer(History *list);
 

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// The built `dbtsh --demo` on a real pseudo-terminal: libedit, signals and history for real.
+@Suite("dbtsh in a pseudo-terminal", .serialized)
+struct InteractiveShellTests {
+    static let prompt = " > "
+
+    private func startShell(home: URL? = nil, columns: Int = 80) throws -> PseudoTerminal {
+        let terminal = try PseudoTerminal(
+            executable: try ProductLocator.executable(named: "dbtsh"),
+            arguments: ["--demo"],
+            environment: ["NO_COLOR": "1"],
+            home: home,
+            columns: columns
+        )
+        try terminal.expect(Self.prompt, timeout: 30)
+        return terminal
+    }
+
+    private func exitWithControlD(_ terminal: PseudoTerminal) throws {
+        try terminal.type("\u{04}")
+        #expect(try terminal.waitForExit(timeout: 10) == 0)
+        #expect(terminal.terminalIsRestored)
+    }
+
+    @Test func tabCompletesAVerb() throws {
+        let shell = try startShell()
+        try shell.type("he\t")
+        try shell.expect("help ")
+        try shell.type("\r")
+        try shell.expect(Self.prompt, timeout: 10)
+        try exitWithControlD(shell)
+    }
+
+    @Test func anUnknownVerbGetsASuggestion() throws {
+        let shell = try startShell()
+        try shell.type("hlep\r")
+        try shell.expect("did you mean help?", timeout: 10)
+        try shell.expect(Self.prompt)
+        try exitWithControlD(shell)
+    }
+
+    @Test func controlCAtThePromptKeepsTheShell() throws {
+        let shell = try startShell()
+        try shell.type("abc")
+        try shell.expect("abc")
+        try shell.type("\u{03}")
+        try shell.expect("^C")
+        try shell.expect(Self.prompt)
+        try shell.type("\u{03}")
+        try shell.expect(Self.prompt)
+        try shell.type("hlep\r")
+        try shell.expect("did you mean help?", timeout: 10)
+        try exitWithControlD(shell)
+    }
+
+    @Test func controlDExitsZeroAndRestoresTheTerminal() throws {
+        let shell = try startShell()
+        try exitWithControlD(shell)
+    }
+
+    @Test func exitLeavesWithStatusZero() throws {
+        let shell = try startShell()
+        try shell.type("exit\r")
+        #expect(try shell.waitForExit(timeout: 10) == 0)
+        #expect(shell.terminalIsRestored)
+    }
+
+    @Test func aSecondSessionFindsTheFirstSessionsHistory() throws {
+        let home = try PseudoTerminal.makeTemporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        do {
+            let first = try startShell(home: home)
+            try first.type("help use\r")
+            try first.expect(Self.prompt, timeout: 10)
+            try exitWithControlD(first)
+        }
+        let file = home.appendingPathComponent("state/dbtsh/history")
+        #expect(FileManager.default.fileExists(atPath: file.path))
+        let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let second = try startShell(home: home)
+        try second.type("\u{1B}[A")
+        try second.expect("help use")
+        try second.type("\u{03}")
+        try second.expect(Self.prompt)
+        try exitWithControlD(second)
+    }
+
+    @Test func aResizedWindowStillEdits() throws {
+        let shell = try startShell(columns: 100)
+        try shell.type("hl")
+        try shell.expect("hl")
+        shell.resize(columns: 40, rows: 24)
+        try shell.expect(Self.prompt + "hl")
+        try shell.type("ep\r")
+        try shell.expect("did you mean help?", timeout: 10)
+        try exitWithControlD(shell)
+    }
+}
