@@ -1,1 +1,4 @@
-print("dbtsh")
+import ArgumentParser
+import Foundation
+
+DbtshCommand.main()

@@ -1,0 +1,28 @@
+import DbtCloud
+
+struct ContextCommand: ShellCommand {
+    var spec: CommandSpec {
+        CommandSpec("context", summary: "print the context (account, project, environment, job, run)")
+    }
+
+    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+        let context = session.context
+        if session.wantsJSON(invocation) {
+            var object: [String: JSONValue] = [:]
+            for level in ShellContext.Level.allCases {
+                guard let entry = context[level] else { continue }
+                var fields: [String: JSONValue] = ["id": .int(entry.id)]
+                if let name = entry.name { fields["name"] = .string(name) }
+                object[level.rawValue] = .object(fields)
+            }
+            session.console.line(JSONValue.object(object).prettyText)
+            return 0
+        }
+        let lines = context.lines
+        if lines.isEmpty {
+            session.console.errorLine("no context yet: try 'use account ID' or 'accounts'")
+        }
+        for (key, value) in lines { session.console.line("\(key): \(value)") }
+        return 0
+    }
+}

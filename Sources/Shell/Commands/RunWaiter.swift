@@ -1,0 +1,122 @@
+import DbtCloud
+import Foundation
+
+struct WaitOptions {
+    var interval: Double
+    var timeout: Double?
+
+    init(invocation: Invocation, session: Session) throws {
+        interval = session.settings.interval
+        if let text = invocation.value("interval") {
+            guard let seconds = DurationText.seconds(text), seconds > 0 else {
+                throw CommandFailure.usage("--interval: '\(text)' is not a duration; try 2s, 500ms or 1m")
+            }
+            interval = seconds
+        }
+        if let text = invocation.value("timeout") {
+            guard let seconds = DurationText.seconds(text), seconds > 0 else {
+                throw CommandFailure.usage("--timeout: '\(text)' is not a duration; try 90s, 10m or 1h")
+            }
+            timeout = seconds
+        }
+    }
+}
+
+/// Polls a run until it ends (gh run watch): progress on stderr, the final run on stdout,
+/// transient API failures retried without ending the wait.
+struct RunWaiter {
+    let session: Session
+    let options: WaitOptions
+
+    func wait(accountID: Int, runID: Int, invocation: Invocation) async throws -> Int32 {
+        let client = try session.api()
+        let started = Date()
+        let progress = ProgressLine(console: session.console)
+        defer { progress.finish() }
+        var lastFailure: (any Error)?
+        while true {
+            if let timeout = options.timeout, Date().timeIntervalSince(started) >= timeout {
+                progress.finish()
+                throw CommandFailure("wait: run \(runID) still not finished after \(DurationText.format(timeout)); it goes on in dbt Cloud",
+                                     exitCode: ExitCode.waitTimedOut)
+            }
+            do {
+                let run = try await client.run(accountID: accountID, id: runID, include: [.runSteps])
+                lastFailure = nil
+                progress.show(ProgressText.describe(run, elapsed: Date().timeIntervalSince(started)))
+                if run.isFinished {
+                    progress.finish()
+                    session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
+                    return report(run, invocation: invocation)
+                }
+            } catch let error as DbtCloudError where error.exitCode == ExitCode.network {
+                if lastFailure == nil { progress.note("dbt Cloud did not answer (\(error.kind)); still waiting") }
+                lastFailure = error
+            }
+            try await Task.sleep(nanoseconds: UInt64(options.interval * 1_000_000_000))
+        }
+    }
+
+    private func report(_ run: Run, invocation: Invocation) -> Int32 {
+        RunSummary.print(run, invocation: invocation, session: session)
+        switch run.status {
+        case .success?:
+            return 0
+        case .cancelled?:
+            session.console.errorLine("run \(run.id) was cancelled")
+            return ExitCode.runCancelled
+        default:
+            let failed = run.steps.first { $0.status == .error }
+            let where_ = failed.map { " at step \($0.index ?? 0) (\($0.name ?? ""))" } ?? ""
+            session.console.errorLine("run \(run.id) ended in error\(where_); next: 'steps', 'logs --failed', 'failures'")
+            return ExitCode.runFailed
+        }
+    }
+}
+
+enum ProgressText {
+    static func describe(_ run: Run, elapsed: TimeInterval) -> String {
+        var text = "run \(run.id): \(run.status?.name ?? "unknown")"
+        let steps = run.steps.sorted { ($0.index ?? 0) < ($1.index ?? 0) }
+        if let current = steps.last {
+            text += " · step \(current.index ?? steps.count)/\(max(steps.count, current.index ?? 0)) \(current.name ?? "") \(current.status?.name ?? "")"
+        }
+        return text + " · " + TimeText.duration(elapsed)
+    }
+}
+
+/// On a terminal: one line redrawn in place. Through a pipe: one line per change.
+final class ProgressLine {
+    private let console: any Console
+    private var last = ""
+    private var drawn = false
+
+    init(console: any Console) {
+        self.console = console
+    }
+
+    func show(_ text: String) {
+        if console.stderrIsTerminal {
+            console.err("\r\u{1B}[K" + text)
+            drawn = true
+        } else if Self.withoutClock(text) != Self.withoutClock(last) {
+            console.errorLine(text)
+        }
+        last = text
+    }
+
+    func note(_ text: String) {
+        finish()
+        console.errorLine(text)
+    }
+
+    func finish() {
+        if drawn { console.err("\n") }
+        drawn = false
+    }
+
+    private static func withoutClock(_ text: String) -> String {
+        guard let range = text.range(of: " · ", options: .backwards) else { return text }
+        return String(text[..<range.lowerBound])
+    }
+}

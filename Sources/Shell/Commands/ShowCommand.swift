@@ -1,0 +1,102 @@
+import DbtCloud
+
+struct ShowCommand: ShellCommand {
+    var spec: CommandSpec {
+        CommandSpec("show", summary: "one object: the context's run by default, or LEVEL [ID]",
+                    positionals: [PositionalSpec("LEVEL", .contextLevel, optional: true), PositionalSpec("ID", .text, optional: true)],
+                    examples: ["show", "show job", "show run 902 --json"])
+    }
+
+    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+        let context = session.context
+        let level: ShellContext.Level
+        if let word = invocation.positional(0) {
+            guard let named = ShellContext.Level.named(word) else {
+                throw CommandFailure.usage("show: '\(word)' is not a level; levels: account, project, environment, job, run")
+            }
+            level = named
+        } else {
+            guard let deepest = ShellContext.Level.allCases.last(where: { context[$0] != nil }) else {
+                throw CommandFailure.usage("show: nothing in context; 'use account ID' first, or 'show account ID'")
+            }
+            level = deepest
+        }
+        let explicit = invocation.positional(1)
+        let client = try session.api()
+        let resolver = EntityResolver(session: session)
+        func id() async throws -> Int {
+            if let explicit { return try await pickID(explicit, level: level, resolver: resolver) }
+            guard let entry = context[level] else {
+                throw CommandFailure.usage("show \(level.rawValue): none in context; give an id or 'use \(level.rawValue) ID'")
+            }
+            return entry.id
+        }
+        let raw: JSONValue
+        switch level {
+        case .account:
+            raw = try await client.account(id: try await id()).raw
+        case .project:
+            raw = try await client.project(accountID: try session.requireAccount(), id: try await id()).raw
+        case .environment:
+            let environmentID = try await id()
+            raw = try await client.environment(accountID: try session.requireAccount(),
+                                               projectID: context.project?.id ?? 0, id: environmentID).raw
+        case .job:
+            raw = try await client.job(accountID: try session.requireAccount(), id: try await id()).raw
+        case .run:
+            let runID = try await id()
+            raw = try await client.run(accountID: try session.requireAccount(), id: runID, include: [.trigger, .job]).raw
+        }
+        if session.wantsJSON(invocation) {
+            session.console.line(raw.prettyText)
+        } else {
+            ObjectOutput.print(raw, session: session)
+        }
+        return 0
+    }
+
+    private func pickID(_ text: String, level: ShellContext.Level, resolver: EntityResolver) async throws -> Int {
+        switch level {
+        case .account: return try await resolver.account(text).id
+        case .project: return try await resolver.project(text).id
+        case .environment: return try await resolver.environment(text).entry.id
+        case .job: return try await resolver.job(text).id
+        case .run: return try await resolver.run(text).id
+        }
+    }
+}
+
+/// An object as `key: value` lines; nested objects and lists are summarised.
+enum ObjectOutput {
+    static func print(_ raw: JSONValue, session: Session) {
+        guard let object = raw.objectValue else {
+            session.console.line(raw.prettyText)
+            return
+        }
+        let keys = object.keys.sorted { lhs, rhs in
+            let order = ["id", "name", "status_humanized", "status"]
+            let a = order.firstIndex(of: lhs) ?? order.count, b = order.firstIndex(of: rhs) ?? order.count
+            return a != b ? a < b : lhs < rhs
+        }
+        let width = min(28, (keys.map(\.count).max() ?? 0) + 1)
+        for key in keys {
+            guard let value = object[key], !value.isNull else { continue }
+            session.console.line((key + ":").padding(width) + summary(value))
+        }
+    }
+
+    static func summary(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): return Table.singleLine(text)
+        case .array(let items):
+            if items.allSatisfy({ $0.stringValue != nil || $0.intValue != nil }) {
+                return items.map { $0.stringValue ?? $0.compactText }.joined(separator: ", ")
+            }
+            return "[\(items.count) items]"
+        case .object: 
+            let text = value.compactText
+            return text.count > 100 ? String(text.prefix(99)) + "…" : text
+        default: return value.compactText
+        }
+    }
+}

@@ -1,0 +1,19 @@
+extension CommandRegistry {
+    /// Every command of dbtsh, in the order `help` lists them.
+    public static var standard: CommandRegistry {
+        CommandRegistry(StandardCommandList.all)
+    }
+}
+
+enum StandardCommandList {
+    static var all: [any ShellCommand] {
+        [
+            UseCommand(), UnuseCommand(), ContextCommand(),
+            AccountsCommand(), ProjectsCommand(), EnvironmentsCommand(), JobsCommand(), RunsCommand(),
+            ConnectionsCommand(), RepositoriesCommand(), UsersCommand(), WebhooksCommand(),
+            ShowCommand(),
+            RunCommand(), WaitCommand(), CancelCommand(), RetryCommand(),
+            SetCommand(), HistoryCommand(), HelpCommand(registry: { .standard }), ExitCommand(),
+        ]
+    }
+}

@@ -1,0 +1,148 @@
+/// One completion candidate: what replaces the word, and what the list shows.
+public struct CompletionItem: Sendable, Equatable {
+    public var replacement: String
+    public var display: String
+    public var appendsSpace: Bool
+
+    public init(_ replacement: String, display: String? = nil, appendsSpace: Bool = true) {
+        self.replacement = replacement
+        self.display = display ?? replacement
+        self.appendsSpace = appendsSpace
+    }
+}
+
+public struct CompletionResult: Sendable, Equatable {
+    /// The raw text before the cursor that the replacements replace.
+    public var word: String
+    public var items: [CompletionItem]
+}
+
+/// Tab completion in two stages (pgcli): what kind of thing goes here (pure), then which
+/// items of that kind match (static lists, or the session's listing cache).
+public struct Completer: Sendable {
+    public let registry: CommandRegistry
+    public let session: Session
+
+    public init(registry: CommandRegistry, session: Session) {
+        self.registry = registry
+        self.session = session
+    }
+
+    public func complete(_ textBeforeCursor: String) -> CompletionResult {
+        let partial = Lexer().partial(textBeforeCursor)
+        let slot = CompletionSlot.find(words: partial.precedingWords, current: partial.currentWord, registry: registry)
+        let items = candidates(for: slot, matching: partial.currentWord)
+        return CompletionResult(word: partial.currentWordRaw, items: items)
+    }
+
+    func candidates(for slot: CompletionSlot, matching word: String) -> [CompletionItem] {
+        switch slot {
+        case .nothing:
+            return []
+        case .words(let words):
+            return words.filter { $0.hasPrefix(word) }.map { CompletionItem($0) }
+        case .flags(let flags):
+            return flags.map { "--" + $0 }.filter { $0.hasPrefix(word) }.map { CompletionItem($0) }
+        case .argument(let kind, let command):
+            if let fixed = StaticCandidates.words(for: kind, command: command, session: session) {
+                return fixed.filter { $0.hasPrefix(word) }.map { CompletionItem($0) }
+            }
+            return session.completionSource.items(for: kind, matching: word, session: session)
+        }
+    }
+}
+
+/// What the word under the cursor is.
+enum CompletionSlot: Equatable {
+    case nothing
+    case words([String])
+    case flags([String])
+    case argument(ArgumentKind, command: [String])
+
+    static func find(words: [String], current: String, registry: CommandRegistry) -> CompletionSlot {
+        guard let verb = words.first else { return .words(registry.verbs) }
+        let subverbs = registry.subverbs(of: verb)
+        guard let (command, consumed) = registry.lookup(words) else {
+            return words.count == 1 && !subverbs.isEmpty ? .words(subverbs) : .nothing
+        }
+        let spec = command.spec
+        let arguments = Array(words.dropFirst(consumed))
+        if current.hasPrefix("-") { return .flags(spec.allFlags.map(\.name)) }
+        if let last = arguments.last, last.hasPrefix("--"),
+           let flag = spec.allFlags.first(where: { "--" + $0.name == last }), let kind = flag.value {
+            return .argument(kind, command: words)
+        }
+        if let last = arguments.last, last.hasPrefix("-"), !last.hasPrefix("--"), last.count == 2,
+           let flag = spec.allFlags.first(where: { $0.short.map { "-\($0)" } == last }), let kind = flag.value {
+            return .argument(kind, command: words)
+        }
+        let positionalCount = Self.positionalCount(arguments, spec: spec)
+        if consumed == 1, arguments.isEmpty, !subverbs.isEmpty, spec.positionals.isEmpty {
+            return .words(subverbs)
+        }
+        var kinds = spec.positionals.map(\.kind)
+        if let variadic = spec.positionals.last, variadic.variadic {
+            kinds += Array(repeating: variadic.kind, count: max(0, positionalCount - kinds.count + 1))
+        }
+        guard positionalCount < kinds.count else { return .nothing }
+        return .argument(DependentKind.resolve(kinds[positionalCount], arguments: arguments, spec: spec), command: words)
+    }
+
+    static func positionalCount(_ arguments: [String], spec: CommandSpec) -> Int {
+        var count = 0
+        var skipNext = false
+        for word in arguments {
+            if skipNext { skipNext = false; continue }
+            if word.hasPrefix("-"), Int(word) == nil {
+                let name = word.hasPrefix("--") ? String(word.dropFirst(2)) : String(word.dropFirst())
+                let flag = spec.allFlags.first { $0.name == name || $0.short.map(String.init) == name }
+                if flag?.value != nil, !word.contains("=") { skipNext = true }
+                continue
+            }
+            count += 1
+        }
+        return count
+    }
+}
+
+/// Kinds that depend on an earlier word: `use job <TAB>` wants a job; `set output <TAB>` a format.
+enum DependentKind {
+    static func resolve(_ kind: ArgumentKind, arguments: [String], spec: CommandSpec) -> ArgumentKind {
+        let words = arguments.filter { !$0.hasPrefix("-") }
+        switch kind {
+        case .settingValue:
+            guard let key = words.first else { return .text }
+            return .choice(Settings.values(for: key))
+        case .text where spec.positionals.first?.kind == .contextLevel:
+            guard let levelWord = words.first, let level = ShellContext.Level.named(levelWord) else { return .text }
+            switch level {
+            case .account: return .account
+            case .project: return .project
+            case .environment: return .environment
+            case .job: return .job
+            case .run: return .run
+            }
+        default:
+            return kind
+        }
+    }
+}
+
+enum StaticCandidates {
+    static func words(for kind: ArgumentKind, command: [String], session: Session) -> [String]? {
+        if let choices = choices(of: kind) { return choices }
+        if case .verb = kind { return CommandRegistry.standard.verbs }
+        return nil
+    }
+
+    static func choices(of kind: ArgumentKind) -> [String]? {
+        switch kind {
+        case .choice(let options): return options
+        case .runStatus: return ["queued", "starting", "running", "success", "error", "cancelled"]
+        case .contextLevel: return ShellContext.Level.allCases.map(\.rawValue)
+        case .settingKey: return Settings.keys
+        case .httpMethod: return ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        default: return nil
+        }
+    }
+}

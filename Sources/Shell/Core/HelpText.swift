@@ -1,0 +1,65 @@
+enum HelpText {
+    static func forCommand(_ spec: CommandSpec) -> String {
+        var text = "usage: \(spec.usage)\n\n\(spec.summary)\n"
+        if !spec.discussion.isEmpty { text += "\n\(spec.discussion)\n" }
+        if !spec.positionals.isEmpty {
+            text += "\narguments:\n"
+            for argument in spec.positionals {
+                text += "  \(argument.name.padding(20))\(describe(argument.kind))\n"
+            }
+        }
+        text += "\noptions:\n"
+        for flag in spec.allFlags {
+            var name = "--\(flag.name)"
+            if let short = flag.short { name = "-\(short), " + name }
+            if flag.value != nil { name += " \(flag.valueName)" }
+            text += "  \(name.padding(28))\(flag.help)\n"
+        }
+        if !spec.examples.isEmpty {
+            text += "\nexamples:\n" + spec.examples.map { "  \($0)\n" }.joined()
+        }
+        if !spec.aliases.isEmpty { text += "\naliases: \(spec.aliases.joined(separator: ", "))\n" }
+        return text
+    }
+
+    static func overview(_ registry: CommandRegistry) -> String {
+        var text = "dbtsh: a shell for dbt Cloud. Commands act on the context (see 'context').\n\n"
+        let width = min(24, (registry.commands.map(\.spec.name.count).max() ?? 10) + 2)
+        for command in registry.commands {
+            text += "  \(command.spec.name.padding(width))\(command.spec.summary)\n"
+        }
+        text += "\n'help VERB' or 'VERB --help' for details. Ctrl-C stops a command, Ctrl-D leaves.\n"
+        return text
+    }
+
+    private static func describe(_ kind: ArgumentKind) -> String {
+        switch kind {
+        case .account: return "account id or name"
+        case .project: return "project id or name"
+        case .environment: return "environment id or name"
+        case .job: return "job id or name"
+        case .run: return "run id, or latest / last-failed"
+        case .step: return "step index"
+        case .artifactPath: return "artifact path, e.g. run_results.json"
+        case .node: return "node name or unique id"
+        case .contextLevel: return "account, project, environment, job or run"
+        case .choice(let options): return options.joined(separator: " | ")
+        case .file: return "file path"
+        case .duration: return "duration, e.g. 30s, 5m"
+        case .integer: return "number"
+        case .runStatus: return "queued, starting, running, success, error, cancelled"
+        case .httpMethod: return "GET, POST, PUT, PATCH, DELETE"
+        case .settingKey: return Settings.keys.joined(separator: ", ")
+        case .settingValue: return "value"
+        case .verb: return "command"
+        case .text: return "text"
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        let length = count
+        return length >= width ? self + " " : self + String(repeating: " ", count: width - length)
+    }
+}

@@ -1,0 +1,59 @@
+/// Runs lines of shell input: lexes, finds each command, parses its words and runs it,
+/// turning every failure into one line on stderr and an exit status.
+public final class Interpreter: Sendable {
+    public let session: Session
+    public let registry: CommandRegistry
+
+    public init(session: Session, registry: CommandRegistry) {
+        self.session = session
+        self.registry = registry
+    }
+
+    /// Executes every command on the line; with errexit in a script, stops at the first failure.
+    public func execute(_ line: String) async -> Int32 {
+        let commands: [[Lexer.Word]]
+        do {
+            switch try Lexer().lex(line) {
+            case .commands(let parsed): commands = parsed
+            case .needsContinuation: return report(CommandFailure.usage("incomplete line: it ends with a backslash"))
+            }
+        } catch {
+            return report(CommandFailure.usage(error.description))
+        }
+        var status: Int32 = 0
+        for words in commands {
+            status = await execute(words: words.map(\.text))
+            if session.exitRequest != nil { break }
+            if status != 0, !session.interactive, session.settings.errexit { break }
+        }
+        return status
+    }
+
+    func execute(words: [String]) async -> Int32 {
+        guard let (command, consumed) = registry.lookup(words) else {
+            let verb = words[0]
+            let hint = registry.suggestion(for: verb).map { " (did you mean \($0)?)" } ?? ""
+            return report(CommandFailure.usage("unknown command '\(verb)'\(hint); type 'help' for the list"))
+        }
+        do {
+            let invocation = try Invocation.parse(Array(words.dropFirst(consumed)), spec: command.spec)
+            if invocation.has("help") {
+                session.console.out(HelpText.forCommand(command.spec))
+                return 0
+            }
+            if command.spec.mutates, session.settings.readonly {
+                throw CommandFailure.usage("\(command.spec.name): refused, the session is read-only (--readonly, DBT_CLOUD_READONLY or 'set readonly on')")
+            }
+            return try await command.run(invocation, in: session)
+        } catch {
+            return report(error)
+        }
+    }
+
+    @discardableResult
+    func report(_ error: any Error) -> Int32 {
+        let failure = ErrorReport.failure(for: error)
+        session.console.errorLine("error: " + failure.message)
+        return failure.exitCode
+    }
+}

@@ -1,0 +1,47 @@
+import DbtCloud
+import Foundation
+
+/// What a session talks to: the API client (absent without a token) and where caches live.
+public struct Services: Sendable {
+    public var client: DbtCloudClient?
+    /// Why there is no client, said when a command needs one.
+    public var missingClientReason: String
+    public var cacheDirectory: URL?
+
+    public init(client: DbtCloudClient? = nil,
+                missingClientReason: String = "no API token: export DBT_CLOUD_API_TOKEN, use --profile, or try 'dbtsh --demo'",
+                cacheDirectory: URL? = nil) {
+        self.client = client
+        self.missingClientReason = missingClientReason
+        self.cacheDirectory = cacheDirectory
+    }
+}
+
+extension Session {
+    public func api() throws -> DbtCloudClient {
+        guard let client = services.client else { throw CommandFailure.usage(services.missingClientReason) }
+        return client
+    }
+
+    public func requireAccount() throws -> Int {
+        guard let account = context.account else {
+            throw CommandFailure.usage("no account in context: 'use account ID' (see 'accounts')")
+        }
+        return account.id
+    }
+
+    public func requireJob(_ explicit: String? = nil) async throws -> Int {
+        if let explicit { return try await EntityResolver(session: self).job(explicit).id }
+        guard let job = context.job else { throw CommandFailure.usage("no job in context: 'use job ID' or pass --job (see 'jobs')") }
+        return job.id
+    }
+
+    /// The run named by `explicit` (an id, `latest` or `last-failed`), else the context's run.
+    public func requireRun(_ explicit: String? = nil) async throws -> Int {
+        if let explicit { return try await EntityResolver(session: self).run(explicit).id }
+        guard let run = context.run else {
+            throw CommandFailure.usage("no run in context: 'use run ID', 'use run latest' or pass a run id (see 'runs')")
+        }
+        return run.id
+    }
+}

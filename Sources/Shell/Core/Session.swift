@@ -1,0 +1,59 @@
+import Foundation
+import Synchronization
+
+/// Everything a command sees: the context, the settings, the console, the API client and
+/// the caches. Shared between the main thread (prompt, completion) and command tasks.
+public final class Session: Sendable {
+    public let console: any Console
+    public let interactive: Bool
+    public let historyFile: URL?
+    public let services: Services
+    public let completionSource: any CompletionSource
+    public let listings = ListingCache()
+    private let state: Mutex<State>
+
+    struct State {
+        var context = ShellContext()
+        var settings = Settings()
+        var exitRequest: Int32?
+    }
+
+    public init(console: any Console, interactive: Bool, settings: Settings = Settings(),
+                context: ShellContext = ShellContext(), historyFile: URL? = nil, services: Services = Services()) {
+        self.console = console
+        self.services = services
+        self.completionSource = LiveCompletionSource()
+        self.interactive = interactive
+        self.historyFile = historyFile
+        self.state = Mutex(State(context: context, settings: settings))
+    }
+
+    public var context: ShellContext {
+        get { state.withLock { $0.context } }
+        set { state.withLock { $0.context = newValue } }
+    }
+
+    public var settings: Settings {
+        get { state.withLock { $0.settings } }
+        set { state.withLock { $0.settings = newValue } }
+    }
+
+    public func updateContext(_ change: (inout ShellContext) -> Void) {
+        state.withLock { change(&$0.context) }
+    }
+
+    public func updateSettings(_ change: (inout Settings) throws -> Void) throws {
+        try state.withLock { try change(&$0.settings) }
+    }
+
+    /// Set by `exit`; the driver stops reading when it is set.
+    public var exitRequest: Int32? {
+        get { state.withLock { $0.exitRequest } }
+        set { state.withLock { $0.exitRequest = newValue } }
+    }
+
+    public var prompt: String { context.prompt }
+
+    /// Whether a command may ask a question on the terminal.
+    public var canPrompt: Bool { interactive }
+}

@@ -1,0 +1,66 @@
+import Synchronization
+
+/// The loop's policy, shared by the interactive shell, piped scripts and `-c`: joins
+/// continuation lines, runs complete input, and decides when to stop and with what status.
+public final class ShellDriver: Sendable {
+    public enum Decision: Sendable, Equatable {
+        case readMore(prompt: String)
+        case proceed
+        case exit(Int32)
+    }
+
+    public let interpreter: Interpreter
+    private let state = Mutex<(pending: String, lastStatus: Int32)>(("", 0))
+
+    public init(interpreter: Interpreter) {
+        self.interpreter = interpreter
+    }
+
+    public var session: Session { interpreter.session }
+    public var prompt: String { session.prompt }
+    public var continuationPrompt: String { "> " }
+
+    /// Accepts one line as read. Returns whether to read on, and with which prompt.
+    public func accept(_ line: String) -> Decision {
+        state.withLock { state in
+            let joined = state.pending + line
+            if case .needsContinuation? = try? Lexer().lex(joined) {
+                state.pending = String(joined.dropLast())
+                return .readMore(prompt: continuationPrompt)
+            }
+            return .proceed
+        }
+    }
+
+    /// Runs the input accepted so far plus `line`.
+    public func run(_ line: String) async -> Decision {
+        let input = state.withLock { state in
+            let joined = state.pending + line
+            state.pending = ""
+            return joined
+        }
+        guard !input.allSatisfy(\.isWhitespace) else { return .proceed }
+        let status = await interpreter.execute(input)
+        state.withLock { $0.lastStatus = status }
+        if let requested = session.exitRequest { return .exit(requested) }
+        if status != 0, !session.interactive, session.settings.errexit { return .exit(status) }
+        return .proceed
+    }
+
+    /// Ctrl-C: an interactive shell drops the line and carries on; a script stops.
+    public func interrupted() -> Decision {
+        state.withLock { $0.pending = "" }
+        if session.interactive { return .proceed }
+        return .exit(ExitCode.interrupted)
+    }
+
+    /// End of input: an interactive shell leaves with 0, a script with its last status.
+    public func endOfInput() -> Int32 {
+        let (pending, lastStatus) = state.withLock { ($0.pending, $0.lastStatus) }
+        if !pending.isEmpty {
+            session.console.errorLine("error: input ended after a line continuation (trailing backslash)")
+            return ExitCode.usage
+        }
+        return session.interactive ? 0 : lastStatus
+    }
+}

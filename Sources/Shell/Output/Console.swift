@@ -1,0 +1,53 @@
+import Foundation
+import Synchronization
+
+/// Where a command writes: data to `out`, progress and errors to `err` (SHELL.md §5).
+public protocol Console: Sendable {
+    func out(_ text: String)
+    func err(_ text: String)
+    var stdoutIsTerminal: Bool { get }
+    var stderrIsTerminal: Bool { get }
+    /// Terminal width in columns, or nil when stdout is not a terminal.
+    var width: Int? { get }
+}
+
+extension Console {
+    public func line(_ text: String = "") { out(text + "\n") }
+    public func errorLine(_ text: String) { err(text + "\n") }
+}
+
+public final class StandardConsole: Console {
+    public let stdoutIsTerminal: Bool
+    public let stderrIsTerminal: Bool
+    private let widthProvider: @Sendable () -> Int?
+
+    public init(stdoutIsTerminal: Bool, stderrIsTerminal: Bool, width: @escaping @Sendable () -> Int?) {
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.stderrIsTerminal = stderrIsTerminal
+        self.widthProvider = width
+    }
+
+    public var width: Int? { stdoutIsTerminal ? widthProvider() : nil }
+    public func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    public func err(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}
+
+/// Keeps what commands write, for tests and for output that goes through a pager.
+public final class CapturingConsole: Console {
+    private let buffers = Mutex<(out: String, err: String)>(("", ""))
+    public let stdoutIsTerminal: Bool
+    public let stderrIsTerminal: Bool
+    public let width: Int?
+
+    public init(stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false, width: Int? = nil) {
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.stderrIsTerminal = stderrIsTerminal
+        self.width = width
+    }
+
+    public func out(_ text: String) { buffers.withLock { $0.out += text } }
+    public func err(_ text: String) { buffers.withLock { $0.err += text } }
+    public var stdout: String { buffers.withLock { $0.out } }
+    public var stderr: String { buffers.withLock { $0.err } }
+    public func reset() { buffers.withLock { $0 = ("", "") } }
+}

@@ -1,0 +1,69 @@
+/// Aligned columns: sized to the terminal on a terminal (the widest column is cut with
+/// an ellipsis), the same without colour or truncation through a pipe.
+public struct Table: Sendable {
+    public var headers: [String]
+    public var rows: [[String]]
+    /// Columns that right-align (numbers, durations).
+    public var numeric: Set<Int>
+
+    public init(headers: [String], rows: [[String]] = [], numeric: Set<Int> = []) {
+        self.headers = headers
+        self.rows = rows
+        self.numeric = numeric
+    }
+
+    public func render(width: Int?, color: Bool = false) -> String {
+        guard !headers.isEmpty else { return "" }
+        let cells = rows.map { row in (0..<headers.count).map { $0 < row.count ? Self.singleLine(row[$0]) : "" } }
+        var widths = headers.map(\.count)
+        for row in cells {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        if let width { widths = Self.fit(widths, into: width) }
+        var text = ""
+        let header = render(row: headers, widths: widths)
+        text += (color ? "\u{1B}[1m" + header + "\u{1B}[0m" : header) + "\n"
+        for row in cells { text += render(row: row, widths: widths) + "\n" }
+        return text
+    }
+
+    private func render(row: [String], widths: [Int]) -> String {
+        var parts: [String] = []
+        for (index, cell) in row.enumerated() {
+            let limited = cell.count > widths[index] ? String(cell.prefix(max(0, widths[index] - 1))) + "…" : cell
+            let pad = String(repeating: " ", count: max(0, widths[index] - limited.count))
+            let isLast = index == row.count - 1
+            if numeric.contains(index) {
+                parts.append(pad + limited)
+            } else {
+                parts.append(isLast ? limited : limited + pad)
+            }
+        }
+        return parts.joined(separator: "  ")
+    }
+
+    static func singleLine(_ text: String) -> String {
+        text.contains("\n") ? text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "" : text
+    }
+
+    /// Shrinks the widest columns until the row fits, never below 6 characters.
+    static func fit(_ widths: [Int], into total: Int) -> [Int] {
+        var widths = widths
+        let separators = 2 * (widths.count - 1)
+        while widths.reduce(0, +) + separators > total {
+            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 else { break }
+            widths[widest] -= 1
+        }
+        return widths
+    }
+}
+
+extension Session {
+    public func wantsJSON(_ invocation: Invocation) -> Bool {
+        invocation.wantsJSON ?? (settings.output == .json)
+    }
+
+    public func printTable(_ table: Table) {
+        console.out(table.render(width: console.width, color: settings.color && console.stdoutIsTerminal))
+    }
+}

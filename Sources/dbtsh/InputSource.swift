@@ -1,0 +1,71 @@
+import Foundation
+import LineEditor
+import Shell
+
+/// Where commands come from: `-c`, a script file, a terminal, or a pipe.
+enum InputSource {
+    case commandString(String)
+    case scriptFile(String)
+    case terminal
+    case pipe
+
+    struct Unreadable: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func choose(commands: String?, scriptFile: String?) throws -> InputSource {
+        if let commands { return .commandString(commands) }
+        if let scriptFile {
+            guard FileManager.default.isReadableFile(atPath: scriptFile) else {
+                throw Unreadable(description: "cannot read script '\(scriptFile)': no such readable file")
+            }
+            return .scriptFile(scriptFile)
+        }
+        return Terminal.isInteractive ? .terminal : .pipe
+    }
+
+    var isInteractive: Bool {
+        if case .terminal = self { return true }
+        return false
+    }
+
+    func makeReader(historyFile: URL?, historyPolicy: HistoryPolicy, interpreter: Interpreter) -> any LineReader {
+        switch self {
+        case .commandString(let text):
+            return ScriptLineReader(text: text)
+        case .scriptFile(let path):
+            let data = FileManager.default.contents(atPath: path) ?? Data()
+            return ScriptLineReader(text: String(decoding: data, as: UTF8.self))
+        case .pipe:
+            return PlainLineReader()
+        case .terminal:
+            let completer = ShellCompletion(interpreter: interpreter)
+            return InteractiveLineReader(
+                programName: "dbtsh",
+                historyFile: historyFile,
+                completer: { completer.reply(to: $0) },
+                shouldRecord: { historyPolicy.shouldRecord($0) }
+            )
+        }
+    }
+}
+
+/// Lines of `-c` text or a script file.
+final class ScriptLineReader: LineReader {
+    private var lines: [String]
+    private var index = 0
+
+    init(text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        self.lines = lines
+    }
+
+    func readLine(prompt: String) -> LineReadResult {
+        guard index < lines.count else { return .endOfFile }
+        defer { index += 1 }
+        return .line(lines[index])
+    }
+
+    func close() {}
+}

@@ -1,0 +1,113 @@
+import Foundation
+import LineEditor
+import Shell
+
+/// Builds the session from the options and runs the read-eval-print loop on the main
+/// thread (LINE-EDITOR.md §1.8: an async main would block Ctrl-C at the prompt).
+struct Launch {
+    let options: DbtshCommand
+    let environment: [String: String]
+
+    func start() -> Int32 {
+        Interrupts.install()
+        let input: InputSource
+        do {
+            input = try InputSource.choose(commands: options.commands, scriptFile: options.scriptFile)
+        } catch {
+            FileHandle.standardError.write(Data("dbtsh: \(error)\n".utf8))
+            return Shell.ExitCode.usage
+        }
+        let interactive = input.isInteractive
+        let console = StandardConsole(
+            stdoutIsTerminal: Terminal.stdoutIsTTY,
+            stderrIsTerminal: Terminal.stderrIsTTY,
+            width: { Terminal.columns() }
+        )
+        let connection: SessionConnection
+        switch SessionConnection.open(options: options, environment: environment, console: console) {
+        case .success(let opened): connection = opened
+        case .failure(let failure):
+            console.errorLine("dbtsh: " + failure.message)
+            return failure.exitCode
+        }
+        defer { connection.close() }
+
+        let historyFile = interactive ? HistoryLocation.defaultFile(environment: environment) : nil
+        let session = Session(
+            console: console,
+            interactive: interactive,
+            settings: initialSettings(interactive: interactive),
+            context: connection.initialContext,
+            historyFile: historyFile,
+            services: connection.services
+        )
+        let interpreter = Interpreter(session: session, registry: .standard)
+        let driver = ShellDriver(interpreter: interpreter)
+        if interactive, options.demo { DemoGreeting.print(to: console) }
+
+        let reader = input.makeReader(historyFile: historyFile, historyPolicy: HistoryPolicy(secrets: connection.secrets),
+                                      interpreter: interpreter)
+        defer { reader.close() }
+        return ReadEvalPrintLoop(driver: driver, reader: reader).run()
+    }
+
+    private func initialSettings(interactive: Bool) -> Settings {
+        var settings = Settings()
+        settings.color = Terminal.stdoutIsTTY && !options.noColor && environment["NO_COLOR"] == nil
+        if let output = options.output { settings.output = output == .json ? .json : .table }
+        settings.readonly = options.readonly || ["1", "true", "yes"].contains(environment["DBT_CLOUD_READONLY"]?.lowercased() ?? "")
+        return settings
+    }
+}
+
+/// Reads, runs, repeats: the same policy for every input, through `ShellDriver`.
+struct ReadEvalPrintLoop {
+    let driver: ShellDriver
+    let reader: any LineReader
+
+    func run() -> Int32 {
+        var prompt = driver.prompt
+        while true {
+            switch reader.readLine(prompt: prompt) {
+            case .endOfFile:
+                return driver.endOfInput()
+            case .interrupted:
+                if case .exit(let status) = driver.interrupted() { return status }
+                prompt = driver.prompt
+            case .line(let line):
+                switch driver.accept(line) {
+                case .readMore(let next):
+                    prompt = next
+                    continue
+                case .exit(let status):
+                    return status
+                case .proceed:
+                    break
+                }
+                let driver = self.driver
+                switch runBlocking({ await driver.run(line) }) {
+                case .finished(.exit(let status)):
+                    return status
+                case .finished:
+                    break
+                case .interrupted:
+                    driver.session.console.errorLine("interrupted")
+                    if case .exit(let status) = driver.interrupted() { return status }
+                }
+                prompt = driver.prompt
+            }
+        }
+    }
+}
+
+enum DemoGreeting {
+    static func print(to console: any Console) {
+        console.err("""
+        dbtsh demo: a local dbt Cloud with the account 'Acme Analytics' (nothing leaves this machine).
+          try:  jobs                          the jobs of the account
+                use job 43167; runs           the nightly build and its runs (the newest failed)
+                use run latest; failures      what failed, why, and what it skipped
+
+        """)
+    }
+}

@@ -1,0 +1,116 @@
+import DbtCloud
+import Foundation
+import LineEditor
+import Sandbox
+import Shell
+
+/// The API end of the session: the resolved dbt Cloud account, or the in-process sandbox
+/// under `--demo`.
+struct SessionConnection {
+    var services: Services
+    var initialContext: ShellContext
+    var secrets: [String]
+    private var sandbox: SandboxServer?
+
+    static func open(options: DbtshCommand, environment: [String: String], console: any Console) -> Result<SessionConnection, CommandFailure> {
+        let trace: (@Sendable (String) -> Void)? = options.verbose ? TraceSink.standardError : nil
+        let cache = CacheLocation.directory(environment: environment)
+        if options.demo {
+            return openDemo(options: options, trace: trace, cache: cache)
+        }
+        let flags = CredentialFlags(host: options.connection.host, accountID: options.connection.account,
+                                    projectID: options.connection.project, profile: options.connection.profile)
+        let resolved: ResolvedSettings
+        do {
+            resolved = try CredentialResolver.forCurrentProcess(flags: flags).resolve()
+        } catch {
+            return .failure(ErrorReport.failure(for: error))
+        }
+        for warning in resolved.warnings { console.errorLine("warning: \(warning)") }
+        var context = ShellContext()
+        context.account = resolved.accountID.map { .init(id: $0) }
+        context.project = resolved.projectID.map { .init(id: $0) }
+        context.environment = resolved.environmentID.map { .init(id: $0) }
+        context.job = resolved.jobID.map { .init(id: $0) }
+        guard let token = resolved.token, !token.isEmpty else {
+            return .success(SessionConnection(services: Services(cacheDirectory: cache), initialContext: context, secrets: []))
+        }
+        do {
+            let client = try DbtCloudClient(host: resolved.host, token: token,
+                                            options: ClientOptions(caFile: options.connection.caFile, trace: trace))
+            let secrets = [environment["DBT_CLOUD_API_TOKEN"]].compactMap { $0 }
+            return .success(SessionConnection(services: Services(client: client, cacheDirectory: cache),
+                                              initialContext: context, secrets: secrets))
+        } catch {
+            return .failure(ErrorReport.failure(for: error))
+        }
+    }
+
+    private static func openDemo(options: DbtshCommand, trace: (@Sendable (String) -> Void)?, cache: URL?) -> Result<SessionConnection, CommandFailure> {
+        let started = runBlocking { () async -> Result<SandboxServer, CommandFailure> in
+            do {
+                return .success(try await SandboxServer.start(SandboxConfiguration(stepSeconds: 1.5)))
+            } catch {
+                return .failure(CommandFailure("cannot start the demo sandbox: \(error)", exitCode: Shell.ExitCode.network))
+            }
+        }
+        guard case .finished(let outcome) = started else {
+            return .failure(CommandFailure("interrupted", exitCode: Shell.ExitCode.interrupted))
+        }
+        switch outcome {
+        case .failure(let failure):
+            return .failure(failure)
+        case .success(let sandbox):
+            do {
+                let host = try DbtHost.parse(sandbox.baseURL.absoluteString)
+                let client = try DbtCloudClient(host: host, token: APIToken(DemoWorld.token), options: ClientOptions(trace: trace))
+                var context = ShellContext()
+                context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics")
+                var connection = SessionConnection(
+                    services: Services(client: client, cacheDirectory: cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") }),
+                    initialContext: context, secrets: [DemoWorld.token])
+                connection.sandbox = sandbox
+                return .success(connection)
+            } catch {
+                return .failure(ErrorReport.failure(for: error))
+            }
+        }
+    }
+
+    func close() {
+        let client = services.client
+        let sandbox = self.sandbox
+        _ = runBlocking {
+            await client?.shutdown()
+            await sandbox?.stop()
+        }
+    }
+}
+
+enum CacheLocation {
+    /// `$XDG_CACHE_HOME/dbtsh`, default `~/.cache/dbtsh`.
+    static func directory(environment: [String: String]) -> URL? {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("dbtsh")
+        }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return URL(fileURLWithPath: home).appendingPathComponent(".cache/dbtsh")
+    }
+}
+
+/// Bridges the shell's completer to the line editor's reply.
+struct ShellCompletion: Sendable {
+    let completer: Shell.Completer
+
+    init(interpreter: Interpreter) {
+        completer = Shell.Completer(registry: interpreter.registry, session: interpreter.session)
+    }
+
+    func reply(to textBeforeCursor: String) -> CompletionReply {
+        let result = completer.complete(textBeforeCursor)
+        return CompletionReply(
+            wordBeingCompleted: result.word,
+            candidates: result.items.map { CompletionCandidate(replacement: $0.replacement, display: $0.display, appendsSpace: $0.appendsSpace) }
+        )
+    }
+}
