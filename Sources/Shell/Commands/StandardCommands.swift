@@ -13,6 +13,9 @@ enum StandardCommandList {
             ConnectionsCommand(), RepositoriesCommand(), UsersCommand(), WebhooksCommand(),
             ShowCommand(),
             RunCommand(), WaitCommand(), CancelCommand(), RetryCommand(),
+            StepsCommand(), LogsCommand(), ArtifactsCommand(), ArtifactsGetCommand(),
+            FailuresCommand(), SQLCommand(), DiffCommand(),
+            CatalogBrowseCommand(), CatalogShowCommand(), CatalogSearchCommand(),
             SetCommand(), HistoryCommand(), HelpCommand(registry: { .standard }), ExitCommand(),
         ]
     }

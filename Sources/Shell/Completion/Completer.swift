@@ -30,6 +30,9 @@ public struct Completer: Sendable {
 
     public func complete(_ textBeforeCursor: String) -> CompletionResult {
         let partial = Lexer().partial(textBeforeCursor)
+        if let subShell = session.subShell {
+            return CompletionResult(word: partial.currentWordRaw, items: subShell.complete(partial))
+        }
         let slot = CompletionSlot.find(words: partial.precedingWords, current: partial.currentWord, registry: registry)
         let items = candidates(for: slot, matching: partial.currentWord)
         return CompletionResult(word: partial.currentWordRaw, items: items)

@@ -30,6 +30,13 @@ public final class Interpreter: Sendable {
     }
 
     func execute(words: [String]) async -> Int32 {
+        if let subShell = session.subShell {
+            do {
+                return try await subShell.handle(words, session: session)
+            } catch {
+                return report(error)
+            }
+        }
         guard let (command, consumed) = registry.lookup(words) else {
             let verb = words[0]
             let hint = registry.suggestion(for: verb).map { " (did you mean \($0)?)" } ?? ""

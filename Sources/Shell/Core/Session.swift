@@ -16,6 +16,7 @@ public final class Session: Sendable {
         var context = ShellContext()
         var settings = Settings()
         var exitRequest: Int32?
+        var subShell: (any SubShell)?
     }
 
     public init(console: any Console, interactive: Bool, settings: Settings = Settings(),
@@ -52,7 +53,12 @@ public final class Session: Sendable {
         set { state.withLock { $0.exitRequest = newValue } }
     }
 
-    public var prompt: String { context.prompt }
+    public var prompt: String { subShell?.prompt ?? context.prompt }
+
+    /// A mode such as `catalog browse` that takes the following lines until it leaves.
+    public var subShell: (any SubShell)? { state.withLock { $0.subShell } }
+    public func enter(_ subShell: any SubShell) { state.withLock { $0.subShell = subShell } }
+    public func leaveSubShell() { state.withLock { $0.subShell = nil } }
 
     /// Whether a command may ask a question on the terminal.
     public var canPrompt: Bool { interactive }

@@ -1,0 +1,119 @@
+import DbtArtifacts
+import Foundation
+
+/// Where a catalog comes from: `--file catalog.json` (and `--manifest`), or a run's artifacts.
+struct CatalogSource {
+    let session: Session
+    let invocation: Invocation
+
+    static let flags: [FlagSpec] = [
+        FlagSpec("file", value: .file, valueName: "catalog.json", help: "a local catalog.json instead of the run's"),
+        FlagSpec("manifest", value: .file, valueName: "manifest.json", help: "a local manifest.json for descriptions"),
+        FlagSpec("run", value: .run, valueName: "RUN", help: "another run than the context's"),
+    ]
+
+    func load() async throws -> CatalogIndex {
+        if let file = invocation.value("file") {
+            let catalog = try RunArtifacts.decodeLocal(file, Catalog.decode)
+            let manifest = try invocation.value("manifest").map { try RunArtifacts.decodeLocal($0, Manifest.decode) }
+            return CatalogIndex(catalog: catalog, manifest: manifest)
+        }
+        let runID = try await session.requireRun(invocation.value("run"))
+        let store = ArtifactStore(session: session)
+        async let manifestData = try? store.data(runID: runID, path: "manifest.json", step: nil)
+        let (catalogData, _) = try await store.data(runID: runID, path: "catalog.json", step: nil)
+        let catalog = try RunArtifacts.decodeRemote(catalogData, Catalog.decode)
+        var manifest: Manifest?
+        if let local = invocation.value("manifest") {
+            manifest = try RunArtifacts.decodeLocal(local, Manifest.decode)
+        } else if let (data, _) = await manifestData {
+            manifest = try? Manifest.decode(data)
+        }
+        return CatalogIndex(catalog: catalog, manifest: manifest)
+    }
+}
+
+struct CatalogShowCommand: ShellCommand {
+    var spec: CommandSpec {
+        CommandSpec("catalog show", summary: "a relation's columns (types and descriptions) and stats",
+                    positionals: [PositionalSpec("NODE", .node)], flags: CatalogSource.flags,
+                    examples: ["catalog show dim_customers", "catalog show erp.orders --file target/catalog.json"])
+    }
+
+    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+        let index = try await CatalogSource(session: session, invocation: invocation).load()
+        let typed = invocation.positionals[0]
+        let uniqueID = try NodeChoice.pick(typed, index.resolve(typed))
+        guard let detail = index.detail(uniqueID: uniqueID) else {
+            throw CommandFailure.apiRefused("\(uniqueID) is not in the catalog (ephemeral models, tests and missing tables are not)")
+        }
+        if session.wantsJSON(invocation) {
+            session.console.line(try JSONText.encode(detail))
+        } else {
+            NodeDetailText.print(detail, to: session.console)
+        }
+        return 0
+    }
+}
+
+struct CatalogSearchCommand: ShellCommand {
+    var spec: CommandSpec {
+        CommandSpec("catalog search", summary: "find relations and columns by name or description",
+                    positionals: [PositionalSpec("TEXT", .text, variadic: true)], flags: CatalogSource.flags,
+                    examples: ["catalog search revenue", "catalog search customer_id --json"])
+    }
+
+    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+        let index = try await CatalogSource(session: session, invocation: invocation).load()
+        let hits = index.search(invocation.positionals.joined(separator: " "))
+        if session.wantsJSON(invocation) {
+            session.console.line(try JSONText.encode(hits))
+            return 0
+        }
+        if hits.isEmpty {
+            session.console.errorLine("nothing in the catalog matches")
+            return 0
+        }
+        let rows = hits.map { [$0.nodeName, $0.column ?? "", $0.field.rawValue, Table.singleLine($0.text)] }
+        session.printTable(Table(headers: ["NODE", "COLUMN", "MATCHED", "TEXT"], rows: rows))
+        return 0
+    }
+}
+
+struct CatalogBrowseCommand: ShellCommand {
+    var spec: CommandSpec {
+        CommandSpec("catalog browse", summary: "browse sources or nodes → database → schema → relation → columns",
+                    discussion: "An interactive mode with its own prompt: TAB completes the names of the current level, a name goes down, '..' goes up, 'ls' lists, 'show NAME' details a relation, 'search TEXT' finds, 'exit' returns to the shell.",
+                    flags: CatalogSource.flags)
+    }
+
+    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+        let index = try await CatalogSource(session: session, invocation: invocation).load()
+        let browser = CatalogBrowser(index: index)
+        session.enter(browser)
+        session.console.errorLine("catalog: \(index.catalog.nodes.count) nodes, \(index.catalog.sources.count) sources. TAB completes, '..' goes up, 'exit' returns.")
+        browser.list(session: session)
+        return 0
+    }
+}
+
+enum NodeDetailText {
+    static func print(_ detail: NodeDetail, to console: any Console) {
+        console.line("\(detail.resourceType) \(detail.name)  \(detail.relation)")
+        var facts: [String] = []
+        if let type = detail.tableType { facts.append(type.lowercased()) }
+        if let materialized = detail.materialized { facts.append("materialized: \(materialized)") }
+        if let owner = detail.owner { facts.append("owner: \(owner)") }
+        if !facts.isEmpty { console.line("  " + facts.joined(separator: " · ")) }
+        if let description = detail.description ?? detail.comment, !description.isEmpty { console.line("  " + Table.singleLine(description)) }
+        if let file = detail.originalFilePath { console.line("  file: \(file)") }
+        for stat in detail.stats {
+            console.line("  \(stat.label ?? stat.id): \(stat.value ?? "")")
+        }
+        console.line()
+        let rows = detail.columns.map { column in
+            [column.index.map(String.init) ?? "", column.name, column.type ?? column.declaredType ?? "", column.description ?? ""]
+        }
+        console.out(Table(headers: ["#", "COLUMN", "TYPE", "DESCRIPTION"], rows: rows, numeric: [0]).render(width: console.width))
+    }
+}

@@ -1,0 +1,72 @@
+import DbtArtifacts
+import DbtCloud
+import Foundation
+
+struct FailuresCommand: ShellCommand {
+    var spec: CommandSpec {
+        CommandSpec("failures", summary: "nodes that errored, failed, warned or were skipped, with why",
+                    discussion: "Reads the run_results.json of the step that ran dbt (not the last, green docs step) and the manifest to name, for each skipped node, the failed ancestor that caused the skip.",
+                    positionals: [PositionalSpec("RUN", .run, optional: true)],
+                    flags: RunArtifacts.fileFlags + [FlagSpec("full", help: "whole messages instead of their first lines")],
+                    examples: ["failures", "failures 902 --json", "failures --file run_results.json --manifest manifest.json"])
+    }
+
+    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+        let artifacts = RunArtifacts(session: session, invocation: invocation)
+        let runID = artifacts.usesLocalFiles ? nil : try await artifacts.runID()
+        async let manifest = artifacts.manifest(runID: runID)
+        let results = try await artifacts.runResults(runID: runID)
+        let report = FailureReport(results: results, manifest: try await manifest)
+        if session.wantsJSON(invocation) {
+            session.console.line(try JSONText.encode(report))
+            return 0
+        }
+        FailureReportText(report: report, full: invocation.has("full")).print(to: session)
+        if report.isCompileOnly {
+            session.console.errorLine("note: this run_results.json is from `\(report.command ?? "dbt docs generate")`, which only compiles; use --step to pick the step that ran dbt")
+        }
+        return 0
+    }
+}
+
+struct FailureReportText {
+    let report: FailureReport
+    let full: Bool
+
+    func print(to session: Session) {
+        let console = session.console
+        if report.problems.isEmpty {
+            console.line("no failures, warnings or skips (\(report.summary.line))")
+            return
+        }
+        for problem in report.problems where problem.status != .skipped {
+            console.line("\(problem.status.rawValue.uppercased())  \(problem.resourceType) \(problem.name)")
+            let lines = full ? (problem.message ?? "").split(separator: "\n").map(String.init) : problem.messageLines
+            for line in lines { console.line("    " + line) }
+            if let failures = problem.failures, failures > 0 { console.line("    failures: \(failures)") }
+            if let relation = problem.relationName { console.line("    relation: \(relation)") }
+            if let file = problem.resourceType == "test" ? (problem.patchPath ?? problem.filePath) : (problem.filePath ?? problem.patchPath) { console.line("    file: \(file)") }
+            console.line()
+        }
+        let skipped = report.skipped
+        if !skipped.isEmpty {
+            console.line("SKIPPED  \(skipped.count) node\(skipped.count == 1 ? "" : "s")")
+            let rows = skipped.map { problem in
+                [problem.resourceType, problem.name, problem.skippedBecause.map { "\(NodeNames.shortName($0.uniqueID)) (\($0.status.rawValue))" }.joined(separator: ", ")]
+            }
+            var table = Table(headers: ["TYPE", "NAME", "BECAUSE OF"], rows: rows)
+            table.numeric = []
+            console.out(table.render(width: console.width).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
+            console.line()
+        }
+        console.line(report.summary.line + (report.command.map { "  (\($0))" } ?? ""))
+    }
+}
+
+enum JSONText {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
