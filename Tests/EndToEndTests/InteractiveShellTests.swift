@@ -55,6 +55,21 @@ struct InteractiveShellTests {
         try exitWithControlD(shell)
     }
 
+    @Test func controlCStopsAWaitAndKeepsTheShell() throws {
+        let shell = try startShell()
+        try shell.type("use job 43167\r")
+        try shell.expect("job 43167" + Self.prompt, timeout: 10)
+        try shell.type("run --wait\r")
+        try shell.expect("triggered run", timeout: 10)
+        try shell.waitForCanonicalMode()
+        try shell.send("\u{03}")
+        try shell.expect("interrupted", timeout: 10)
+        try shell.expect(Self.prompt, timeout: 10)
+        try shell.type("hlep\r")
+        try shell.expect("did you mean help?", timeout: 10)
+        try exitWithControlD(shell)
+    }
+
     @Test func controlDExitsZeroAndRestoresTheTerminal() throws {
         let shell = try startShell()
         try exitWithControlD(shell)
