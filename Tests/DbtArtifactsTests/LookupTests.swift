@@ -36,6 +36,13 @@ import Testing
         #expect(resolver.resolve("customers") == .found("model.shop.customers"))
     }
 
+    @Test func versionedModelsResolveByNameOrVersion() {
+        let resolver = NodeResolver(uniqueIDs: ["model.shop.dim_customers.v2", "model.shop.fct_orders"])
+        #expect(resolver.resolve("dim_customers") == .found("model.shop.dim_customers.v2"))
+        #expect(resolver.resolve("dim_customers.v2") == .found("model.shop.dim_customers.v2"))
+        #expect(resolver.resolve("fct_orders.v2") == .notFound(suggestion: "fct_orders"))
+    }
+
     @Test func exactNameWinsOverTableNameOfASource() {
         let resolver = NodeResolver(uniqueIDs: ["model.shop.orders", "source.shop.erp.orders"])
         #expect(resolver.resolve("orders") == .found("model.shop.orders"))

@@ -93,16 +93,13 @@ public struct CatalogIndex: Sendable {
     public init(catalog: Catalog, manifest: Manifest? = nil) {
         self.catalog = catalog
         self.manifest = manifest
-        let entries = catalog.nodes + catalog.sources
-        var names: [String: String] = [:]
-        for entry in entries {
-            if let node = manifest?.node(entry.uniqueID) {
-                names[entry.uniqueID] = node.name
-            } else if entry.name.lowercased() != NodeNames.shortName(entry.uniqueID).lowercased() {
-                names[entry.uniqueID] = entry.name
-            }
+        var aliases: [String: String] = [:]
+        for entry in catalog.nodes + catalog.sources where !NodeResolver.isReadable(entry.name, from: entry.uniqueID) {
+            aliases[entry.uniqueID] = entry.name
         }
-        resolver = NodeResolver(uniqueIDs: entries.map(\.uniqueID), names: names)
+        resolver = NodeResolver(
+            uniqueIDs: catalog.nodes.map(\.uniqueID) + catalog.sources.map(\.uniqueID), aliases: aliases
+        )
     }
 
     /// Databases of a section, sorted.
@@ -129,7 +126,7 @@ public struct CatalogIndex: Sendable {
         guard let entry = catalog.entry(uniqueID) else { return nil }
         let node = manifest?.node(uniqueID)
         var documented: [String: ManifestColumn] = [:]
-        for column in manifest?.columns(of: uniqueID) ?? [] {
+        for column in node.flatMap({ manifest?.columns(of: $0) }) ?? [] {
             documented[column.name.lowercased()] = column
         }
         let columns = catalog.columns(of: entry).map { column -> ColumnDetail in
@@ -166,7 +163,8 @@ public struct CatalogIndex: Sendable {
         guard !needle.isEmpty else { return [] }
         var hits: [SearchHit] = []
         for entry in catalog.nodes + catalog.sources {
-            let name = summary(of: entry).name
+            let node = manifest?.node(entry.uniqueID)
+            let name = node?.displayName ?? NodeNames.shortName(entry.uniqueID)
             let lowerName = name.lowercased()
             if lowerName == needle || entry.name.lowercased() == needle {
                 hits.append(SearchHit(uniqueID: entry.uniqueID, nodeName: name, field: .nodeName, text: name, score: 100))
@@ -175,13 +173,13 @@ public struct CatalogIndex: Sendable {
             } else if lowerName.contains(needle) || entry.name.lowercased().contains(needle) {
                 hits.append(SearchHit(uniqueID: entry.uniqueID, nodeName: name, field: .nodeName, text: name, score: 60))
             }
-            let description = manifest?.node(entry.uniqueID)?.description ?? entry.comment
+            let description = node?.description ?? entry.comment
             if let description, description.lowercased().contains(needle) {
                 hits.append(SearchHit(uniqueID: entry.uniqueID, nodeName: name, field: .nodeDescription, text: description, score: 20))
             }
             var documented: [String: String] = [:]
-            if manifest != nil {
-                for column in manifest?.columns(of: entry.uniqueID) ?? [] {
+            if let node, let manifest {
+                for column in manifest.columns(of: node) {
                     if let description = column.description, !description.isEmpty {
                         documented[column.name.lowercased()] = description
                     }

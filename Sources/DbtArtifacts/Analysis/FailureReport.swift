@@ -65,7 +65,7 @@ public struct FailureReport: Sendable, Encodable {
         command = results.invocationCommand
         summary = results.summary
         isCompileOnly = !results.command.executesNodes && results.command != .unknown
-        let causes = SkipCauseFinder(results: results, manifest: manifest)
+        var causes = SkipCauseFinder(results: results, manifest: manifest)
         var ordered: [[NodeProblem]] = [[], [], []]
         for result in results.results {
             let rank: Int
@@ -117,6 +117,7 @@ public struct FailureReport: Sendable, Encodable {
 struct SkipCauseFinder {
     private let results: RunResults
     private let manifest: Manifest?
+    private var parentCache: [String: [String]] = [:]
     private let failingTests: [(id: String, status: NodeStatus, parents: Set<String>)]
 
     init(results: RunResults, manifest: Manifest?) {
@@ -133,7 +134,14 @@ struct SkipCauseFinder {
         failingTests = tests
     }
 
-    func causes(of uniqueID: String) -> [SkipCause] {
+    private mutating func parents(of uniqueID: String) -> [String] {
+        if let cached = parentCache[uniqueID] { return cached }
+        let parents = manifest?.parents(of: uniqueID) ?? []
+        parentCache[uniqueID] = parents
+        return parents
+    }
+
+    mutating func causes(of uniqueID: String) -> [SkipCause] {
         guard let manifest else { return [] }
         var causes: [SkipCause] = []
         var seenCauses: Set<String> = []
@@ -146,7 +154,7 @@ struct SkipCauseFinder {
         while head < queue.count {
             let current = queue[head]
             head += 1
-            for parent in manifest.parents(of: current) {
+            for parent in parents(of: current) {
                 let status = results.result(for: parent)?.status
                 if let status, status.isFailure {
                     if seenCauses.insert(parent).inserted {
@@ -164,7 +172,7 @@ struct SkipCauseFinder {
             }
         }
         let type = NodeNames.resourceType(of: uniqueID)
-        guard manifest.nodes[uniqueID] != nil, type != "test" else { return causes }
+        guard manifest.isInNodes(uniqueID), type != "test" else { return causes }
         let upstream = walked.union(boundary)
         for test in failingTests where !seenCauses.contains(test.id) && test.id != uniqueID {
             guard !test.parents.isEmpty, test.parents.isSubset(of: upstream) else { continue }

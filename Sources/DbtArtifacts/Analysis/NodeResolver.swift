@@ -12,76 +12,153 @@ public enum NodeResolution: Sendable, Equatable {
 /// Finds a node by unique_id, by name (`int_customer_order_history`), or by a unique
 /// dot-separated suffix of its unique_id (`erp.inventory_levels`, `lumen_shop.dim_customers`).
 /// Names match ignoring case; a near miss gets a "did you mean".
+///
+/// Building one costs next to nothing; the work happens in `resolve`, which compares bytes
+/// in place, so that a one-shot `catalog show NODE` on thousands of nodes stays fast.
 public struct NodeResolver: Sendable {
-    private struct Candidate: Sendable {
-        let uniqueID: String
-        let lowercasedID: String
-        /// The short name as dbt prints it, lower-cased.
-        let primaryName: String
-        /// Other names a user may type: the manifest name, the table of a source.
-        let otherNames: [String]
-    }
+    private let ids: [String]
+    /// Lower-cased names that cannot be read off the unique_id (a manifest name, a relation name) → ids.
+    private let otherNames: [String: [String]]
 
-    private let candidates: [Candidate]
-    private let ids: Set<String>
-
-    /// `names` gives the manifest name of a unique_id when it differs from the id's last part.
-    public init(uniqueIDs: some Sequence<String>, names: [String: String] = [:]) {
-        var ids: Set<String> = []
-        var candidates: [Candidate] = []
-        for id in uniqueIDs where ids.insert(id).inserted {
-            let primary = NodeNames.shortName(id).lowercased()
-            var others: [String] = []
-            if let last = primary.split(separator: ".").last.map(String.init), last != primary {
-                others.append(last)
-            }
-            if let name = names[id]?.lowercased(), name != primary, !others.contains(name) {
-                others.append(name)
-            }
-            candidates.append(Candidate(uniqueID: id, lowercasedID: id.lowercased(), primaryName: primary, otherNames: others))
+    /// `names` gives the name of a unique_id when it may differ from the id's last part (a
+    /// manifest name); `aliases` another name users may type (a relation name).
+    public init(uniqueIDs: some Sequence<String>, names: [String: String] = [:], aliases: [String: String] = [:]) {
+        ids = Array(uniqueIDs)
+        var others: [String: [String]] = [:]
+        for (id, name) in names.concatenated(with: aliases) {
+            if Self.isReadable(name, from: id) { continue }
+            others[name.lowercased(), default: []].append(id)
         }
-        self.candidates = candidates
-        self.ids = ids
+        otherNames = others
     }
 
-    public var uniqueIDs: [String] { candidates.map(\.uniqueID) }
+    public var uniqueIDs: [String] { ids }
+
+    /// True when `name` can be read off `id` (its short name or that name's last part), so
+    /// it need not be passed in `names` or `aliases`.
+    static func isReadable(_ name: String, from id: String) -> Bool {
+        let bytes = Array(name.lowercased().utf8)
+        return primaryName(of: id, equals: bytes) || lastPartOfName(of: id, equals: bytes)
+    }
 
     public func resolve(_ query: String) -> NodeResolution {
         let typed = query.trimmingCharacters(in: .whitespaces)
         guard !typed.isEmpty else { return .notFound(suggestion: nil) }
         if ids.contains(typed) { return .found(typed) }
-        let lowered = typed.lowercased()
-        let rules: [(Candidate) -> Bool] = [
-            { $0.lowercasedID == lowered },
-            { $0.primaryName == lowered },
-            { $0.otherNames.contains(lowered) },
-            { $0.lowercasedID.hasSuffix("." + lowered) },
+        let lowered = Array(typed.lowercased().utf8)
+        let rules: [(String) -> Bool] = [
+            { ASCIIBytes.equalIgnoringCase($0, lowered) },
+            { Self.primaryName(of: $0, equals: lowered) },
+            { Self.lastPartOfName(of: $0, equals: lowered) },
+            { ASCIIBytes.hasDottedSuffixIgnoringCase($0, lowered) },
         ]
-        for rule in rules {
-            let matches = candidates.filter(rule)
-            if matches.count == 1 { return .found(matches[0].uniqueID) }
-            if matches.count > 1 { return .ambiguous(matches.map(\.uniqueID).sorted()) }
+        for (position, rule) in rules.enumerated() {
+            var matches = Set(ids.filter(rule))
+            if position == 2 { matches.formUnion(otherNames[typed.lowercased()] ?? []) }
+            if matches.count == 1 { return .found(matches.first!) }
+            if matches.count > 1 { return .ambiguous(matches.sorted()) }
         }
-        return .notFound(suggestion: suggestion(for: lowered))
+        return .notFound(suggestion: suggestion(for: typed.lowercased()))
+    }
+
+    /// The name after `type.package.` (without the hash of a test, or the `.v2` of a versioned
+    /// model) equals `name`, ignoring case.
+    private static func primaryName(of id: String, equals name: [UInt8]) -> Bool {
+        ASCIIBytes.with(id) { bytes in
+            guard let range = ASCIIBytes.primaryNameRange(bytes) else { return false }
+            if ASCIIBytes.equalIgnoringCase(UnsafeBufferPointer(rebasing: bytes[range]), name) { return true }
+            guard let version = ASCIIBytes.versionSuffixStart(bytes, range) else { return false }
+            return ASCIIBytes.equalIgnoringCase(UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<version]), name)
+        }
+    }
+
+    /// For dotted names (`erp.inventory_levels`, `dim_customers.test_x`): the part after the last dot.
+    private static func lastPartOfName(of id: String, equals name: [UInt8]) -> Bool {
+        ASCIIBytes.with(id) { bytes in
+            guard let range = ASCIIBytes.primaryNameRange(bytes),
+                  let dot = bytes[range].lastIndex(of: UInt8(ascii: ".")) else { return false }
+            return ASCIIBytes.equalIgnoringCase(UnsafeBufferPointer(rebasing: bytes[(dot + 1)..<range.upperBound]), name)
+        }
     }
 
     /// The closest short name by edit distance, or else the shortest name containing the text.
     private func suggestion(for lowered: String) -> String? {
         let typed = Array(lowered.utf8)
         let limit = max(1, min(4, typed.count / 4 + 1))
+        let names = Set(ids.map { NodeNames.shortName($0).lowercased() }).union(otherNames.keys).sorted()
         var best: (distance: Int, name: String)?
-        for candidate in candidates {
-            let name = candidate.primaryName
+        for name in names {
             guard abs(name.utf8.count - typed.count) <= limit else { continue }
             let distance = EditDistance.between(typed, Array(name.utf8), limit: limit)
-            if distance <= limit, distance < (best?.distance ?? Int.max) || (distance == best?.distance && name < best!.name) {
+            if distance <= limit, distance < (best?.distance ?? Int.max) {
                 best = (distance, name)
             }
         }
         if let best { return best.name }
-        return candidates.lazy.map(\.primaryName)
-            .filter { $0.contains(lowered) }
-            .min { ($0.count, $0) < ($1.count, $1) }
+        return names.filter { $0.contains(lowered) }.min { ($0.count, $0) < ($1.count, $1) }
+    }
+}
+
+private extension Dictionary where Key == String, Value == String {
+    func concatenated(with other: [String: String]) -> [(String, String)] {
+        map { ($0.key, $0.value) } + other.map { ($0.key, $0.value) }
+    }
+}
+
+/// Byte-level helpers over UTF-8, case-insensitive for ASCII letters only.
+enum ASCIIBytes {
+    static func with<Result>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(string.utf8).withUnsafeBufferPointer(body)
+    }
+
+    static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
+
+    /// `bytes` equals `lowered` (already lower-case), ignoring the case of `bytes`.
+    static func equalIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowered: [UInt8]) -> Bool {
+        guard bytes.count == lowered.count else { return false }
+        for index in 0..<bytes.count where lower(bytes[index]) != lowered[index] { return false }
+        return true
+    }
+
+    static func equalIgnoringCase(_ string: String, _ lowered: [UInt8]) -> Bool {
+        guard string.utf8.count == lowered.count else { return false }
+        return with(string) { equalIgnoringCase($0, lowered) }
+    }
+
+    /// `string` ends with `.` + `lowered`, ignoring case.
+    static func hasDottedSuffixIgnoringCase(_ string: String, _ lowered: [UInt8]) -> Bool {
+        let count = string.utf8.count
+        guard count > lowered.count else { return false }
+        return with(string) { bytes in
+            let start = count - lowered.count
+            guard bytes[start - 1] == UInt8(ascii: ".") else { return false }
+            return equalIgnoringCase(UnsafeBufferPointer(rebasing: bytes[start...]), lowered)
+        }
+    }
+
+    /// Where `.v<digits>` starts at the end of `range`, if it is there.
+    static func versionSuffixStart(_ id: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        var index = range.upperBound - 1
+        while index > range.lowerBound, id[index] >= UInt8(ascii: "0"), id[index] <= UInt8(ascii: "9") { index -= 1 }
+        guard index < range.upperBound - 1, index - 1 > range.lowerBound,
+              id[index] == UInt8(ascii: "v"), id[index - 1] == UInt8(ascii: ".") else { return nil }
+        return index - 1
+    }
+
+    /// Where the short name sits in a unique_id: after `type.package.`, and before the hash of a test.
+    static func primaryNameRange(_ id: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        guard let firstDot = id.firstIndex(of: UInt8(ascii: ".")),
+              let secondDot = id[(firstDot + 1)...].firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        var end = id.count
+        let isTest = firstDot == 4 && id[0] == UInt8(ascii: "t") && id[1] == UInt8(ascii: "e")
+            && id[2] == UInt8(ascii: "s") && id[3] == UInt8(ascii: "t")
+        if isTest, let lastDot = id.lastIndex(of: UInt8(ascii: ".")), lastDot > secondDot {
+            end = lastDot
+        }
+        return (secondDot + 1)..<end
     }
 }
 

@@ -21,15 +21,11 @@ public struct SQLLookup: Sendable {
     public init(results: RunResults?, manifest: Manifest?) {
         self.results = results
         self.manifest = manifest
-        var ids: [String] = results?.results.map(\.uniqueID) ?? []
-        var names: [String: String] = [:]
-        if let manifest {
-            for node in manifest.allNodes {
-                ids.append(node.uniqueID)
-                names[node.uniqueID] = node.name
-            }
+        var ids = manifest?.allIDs ?? []
+        if let results {
+            ids += manifest == nil ? results.results.map(\.uniqueID) : results.results.map(\.uniqueID).filter { !manifest!.contains($0) }
         }
-        resolver = NodeResolver(uniqueIDs: ids, names: names)
+        resolver = NodeResolver(uniqueIDs: ids)
     }
 
     public func resolve(_ query: String) -> NodeResolution { resolver.resolve(query) }
@@ -62,7 +58,8 @@ public struct SQLLookup: Sendable {
         }
         if let result = results?.result(for: uniqueID) {
             if result.status == .skipped {
-                let causes = SkipCauseFinder(results: results!, manifest: manifest).causes(of: uniqueID)
+                var finder = SkipCauseFinder(results: results!, manifest: manifest)
+                let causes = finder.causes(of: uniqueID)
                 let because = causes.isEmpty
                     ? "an upstream node failed"
                     : causes.map { "\(NodeNames.shortName($0.uniqueID)) \($0.status.rawValue)" }.joined(separator: ", ")

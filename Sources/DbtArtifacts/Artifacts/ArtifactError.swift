@@ -69,7 +69,7 @@ public enum ArtifactFile {
     /// Reads a whole file into memory, with a one-line error when it cannot.
     public static func read(_ url: URL) throws(ArtifactError) -> Data {
         do {
-            return try Data(contentsOf: url, options: .mappedIfSafe)
+            return try Data(contentsOf: url, options: .alwaysMapped)
         } catch let error as CocoaError {
             throw .unreadable(path: url.path, reason: reason(error))
         } catch {

@@ -43,10 +43,16 @@ public struct ManifestNode: Sendable, Encodable {
         return name
     }
 
+    /// Name and resource type come from the JSON; `fillGaps()` derives them from the id when absent.
     init(uniqueID: String) {
         self.uniqueID = uniqueID
-        self.resourceType = NodeNames.resourceType(of: uniqueID)
-        self.name = NodeNames.shortName(uniqueID)
+        self.resourceType = ""
+        self.name = ""
+    }
+
+    mutating func fillGaps() {
+        if resourceType.isEmpty { resourceType = NodeNames.resourceType(of: uniqueID) }
+        if name.isEmpty { name = NodeNames.shortName(uniqueID) }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -69,30 +75,73 @@ public struct ManifestColumn: Sendable, Encodable, Equatable {
     }
 }
 
-/// manifest.json (v12; older versions read the same way). Only the fields dbtsh uses are
-/// decoded; code and columns are read from the kept bytes when asked for.
+/// Where each node of one top-level map (`nodes`, `sources`, …) starts, in file order.
+struct ManifestSectionIndex: Sendable {
+    var ids: [String] = []
+    var offsets: [String: Int] = [:]
+}
+
+/// manifest.json (v12; older versions read the same way).
+///
+/// Decoding only indexes the file: it records where each node and each `parent_map` entry
+/// starts and skips the rest, so a 25 MB manifest costs one pass over its bytes. A node's
+/// fields are decoded when asked for (`node(_:)`), which takes microseconds.
 public struct Manifest: Sendable {
     public let metadata: ArtifactMetadata
-    /// `nodes`: models, tests, seeds, snapshots, analyses, operations.
-    public let nodes: [String: ManifestNode]
-    public let sources: [String: ManifestNode]
-    public let exposures: [String: ManifestNode]
-    public let unitTests: [String: ManifestNode]
-    /// `parent_map`: unique_id → the unique_ids it depends on.
-    public let parentMap: [String: [String]]
+    private let nodeIndex: ManifestSectionIndex
+    private let sourceIndex: ManifestSectionIndex
+    private let exposureIndex: ManifestSectionIndex
+    private let unitTestIndex: ManifestSectionIndex
+    private let parentOffsets: [String: Int]
     private let data: Data
+
+    /// unique_ids of `nodes` (models, tests, seeds, snapshots, analyses, operations), in file order.
+    public var nodeIDs: [String] { nodeIndex.ids }
+    public var sourceIDs: [String] { sourceIndex.ids }
+    public var exposureIDs: [String] { exposureIndex.ids }
+    public var unitTestIDs: [String] { unitTestIndex.ids }
+    /// Every unique_id of every kind.
+    public var allIDs: [String] { nodeIndex.ids + sourceIndex.ids + exposureIndex.ids + unitTestIndex.ids }
 
     /// A node from any of `nodes`, `sources`, `exposures`, `unit_tests`.
     public func node(_ uniqueID: String) -> ManifestNode? {
-        nodes[uniqueID] ?? sources[uniqueID] ?? exposures[uniqueID] ?? unitTests[uniqueID]
+        guard let offset = nodeIndex.offsets[uniqueID] ?? sourceIndex.offsets[uniqueID]
+            ?? exposureIndex.offsets[uniqueID] ?? unitTestIndex.offsets[uniqueID] else { return nil }
+        return decodeNode(uniqueID, at: offset)
     }
 
-    /// Every node of every kind.
-    public var allNodes: [ManifestNode] {
-        Array(nodes.values) + Array(sources.values) + Array(exposures.values) + Array(unitTests.values)
+    public func contains(_ uniqueID: String) -> Bool {
+        nodeIndex.offsets[uniqueID] != nil || sourceIndex.offsets[uniqueID] != nil
+            || exposureIndex.offsets[uniqueID] != nil || unitTestIndex.offsets[uniqueID] != nil
     }
 
-    public func parents(of uniqueID: String) -> [String] { parentMap[uniqueID] ?? [] }
+    /// True for an entry of `nodes` (not a source, exposure or unit test).
+    public func isInNodes(_ uniqueID: String) -> Bool { nodeIndex.offsets[uniqueID] != nil }
+
+    /// `nodes`, all decoded (costly on a large manifest; prefer `node(_:)`).
+    public var nodes: [String: ManifestNode] { decodeAll(nodeIndex) }
+    public var sources: [String: ManifestNode] { decodeAll(sourceIndex) }
+    public var exposures: [String: ManifestNode] { decodeAll(exposureIndex) }
+    public var unitTests: [String: ManifestNode] { decodeAll(unitTestIndex) }
+
+    /// Every node of every kind, decoded (costly on a large manifest).
+    public var allNodes: [ManifestNode] { allIDs.compactMap(node) }
+
+    /// The unique_ids a node depends on (`parent_map`).
+    public func parents(of uniqueID: String) -> [String] {
+        guard let offset = parentOffsets[uniqueID] else { return [] }
+        return data.withJSONBytes { bytes in
+            var scanner = JSONScanner(bytes, position: offset)
+            return (try? scanner.readStringArray()) ?? []
+        }
+    }
+
+    /// `parent_map`, all decoded.
+    public var parentMap: [String: [String]] {
+        var map: [String: [String]] = [:]
+        for id in parentOffsets.keys { map[id] = parents(of: id) }
+        return map
+    }
 
     /// `child_map`, rebuilt from `parent_map` (unique_id → its direct dependents, sorted).
     public func childMap() -> [String: [String]] {
@@ -116,7 +165,11 @@ public struct Manifest: Sendable {
 
     /// The columns documented in YAML, in the manifest's order.
     public func columns(of uniqueID: String) -> [ManifestColumn] {
-        guard let offset = node(uniqueID)?.columnsOffset else { return [] }
+        node(uniqueID).map(columns(of:)) ?? []
+    }
+
+    public func columns(of node: ManifestNode) -> [ManifestColumn] {
+        guard let offset = node.columnsOffset else { return [] }
         return data.withJSONBytes { bytes in
             var scanner = JSONScanner(bytes, position: offset)
             return (try? Self.readColumns(&scanner)) ?? []
@@ -130,29 +183,43 @@ public struct Manifest: Sendable {
         }
     }
 
+    private func decodeNode(_ uniqueID: String, at offset: Int) -> ManifestNode? {
+        data.withJSONBytes { bytes in
+            var scanner = JSONScanner(bytes, position: offset)
+            return try? Self.readNode(&scanner, uniqueID: uniqueID)
+        }
+    }
+
+    private func decodeAll(_ index: ManifestSectionIndex) -> [String: ManifestNode] {
+        var map: [String: ManifestNode] = [:]
+        map.reserveCapacity(index.ids.count)
+        for (id, offset) in index.offsets { map[id] = decodeNode(id, at: offset) }
+        return map
+    }
+
     public static func decode(_ data: Data) throws(ArtifactError) -> Manifest {
         try decodeArtifact(data, as: .manifest) { scanner in
             var metadata = ArtifactMetadata()
-            var nodes: [String: ManifestNode]?
-            var sources: [String: ManifestNode] = [:]
-            var exposures: [String: ManifestNode] = [:]
-            var unitTests: [String: ManifestNode] = [:]
-            var parentMap: [String: [String]] = [:]
+            var nodes: ManifestSectionIndex?
+            var sources = ManifestSectionIndex()
+            var exposures = ManifestSectionIndex()
+            var unitTests = ManifestSectionIndex()
+            var parentOffsets: [String: Int] = [:]
             try scanner.beginObject()
             while let key = try scanner.nextKey() {
                 if scanner.key(key, is: "metadata") {
                     metadata = try ArtifactMetadata.read(&scanner)
                     try metadata.check(expected: .manifest)
                 } else if scanner.key(key, is: "nodes") {
-                    nodes = try readNodeMap(&scanner)
+                    nodes = try indexSection(&scanner)
                 } else if scanner.key(key, is: "sources") {
-                    sources = try readNodeMap(&scanner)
+                    sources = try indexSection(&scanner)
                 } else if scanner.key(key, is: "exposures") {
-                    exposures = try readNodeMap(&scanner)
+                    exposures = try indexSection(&scanner)
                 } else if scanner.key(key, is: "unit_tests") {
-                    unitTests = try readNodeMap(&scanner)
+                    unitTests = try indexSection(&scanner)
                 } else if scanner.key(key, is: "parent_map") {
-                    parentMap = try readParentMap(&scanner)
+                    parentOffsets = try indexSection(&scanner).offsets
                 } else {
                     try scanner.skipValue()
                 }
@@ -162,44 +229,49 @@ public struct Manifest: Sendable {
                 throw ArtifactError.missingField(.manifest, field: "nodes")
             }
             return Manifest(
-                metadata: metadata, nodes: nodes, sources: sources, exposures: exposures,
-                unitTests: unitTests, parentMap: parentMap, data: data
+                metadata: metadata, nodeIndex: nodes, sourceIndex: sources, exposureIndex: exposures,
+                unitTestIndex: unitTests, parentOffsets: parentOffsets, data: data
             )
         }
     }
 
     private init(
-        metadata: ArtifactMetadata, nodes: [String: ManifestNode], sources: [String: ManifestNode],
-        exposures: [String: ManifestNode], unitTests: [String: ManifestNode],
-        parentMap: [String: [String]], data: Data
+        metadata: ArtifactMetadata, nodeIndex: ManifestSectionIndex, sourceIndex: ManifestSectionIndex,
+        exposureIndex: ManifestSectionIndex, unitTestIndex: ManifestSectionIndex,
+        parentOffsets: [String: Int], data: Data
     ) {
         self.metadata = metadata
-        self.nodes = nodes
-        self.sources = sources
-        self.exposures = exposures
-        self.unitTests = unitTests
-        self.parentMap = parentMap
+        self.nodeIndex = nodeIndex
+        self.sourceIndex = sourceIndex
+        self.exposureIndex = exposureIndex
+        self.unitTestIndex = unitTestIndex
+        self.parentOffsets = parentOffsets
         self.data = data
     }
 
-    private static func readNodeMap(_ scanner: inout JSONScanner) throws(JSONScanError) -> [String: ManifestNode] {
+    /// Records where each value of an object starts, keyed by its key, and skips the values.
+    private static func indexSection(_ scanner: inout JSONScanner) throws(JSONScanError) -> ManifestSectionIndex {
+        var index = ManifestSectionIndex()
         guard try scanner.peek() == UInt8(ascii: "{") else {
             try scanner.skipValue()
-            return [:]
+            return index
         }
-        var map: [String: ManifestNode] = [:]
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
-            let uniqueID = scanner.string(of: key)
-            map[uniqueID] = try readNode(&scanner, uniqueID: uniqueID)
+            let id = scanner.string(of: key)
+            _ = try scanner.peek()
+            index.ids.append(id)
+            index.offsets[id] = scanner.position
+            try scanner.skipValue()
         }
-        return map
+        return index
     }
 
     private static func readNode(_ scanner: inout JSONScanner, uniqueID: String) throws(JSONScanError) -> ManifestNode {
         var node = ManifestNode(uniqueID: uniqueID)
         guard try scanner.peek() == UInt8(ascii: "{") else {
             try scanner.skipValue()
+            node.fillGaps()
             return node
         }
         try scanner.beginObject()
@@ -252,6 +324,7 @@ public struct Manifest: Sendable {
                 try scanner.skipValue()
             }
         }
+        node.fillGaps()
         return node
     }
 
@@ -298,19 +371,6 @@ public struct Manifest: Sendable {
             }
         }
         return name
-    }
-
-    private static func readParentMap(_ scanner: inout JSONScanner) throws(JSONScanError) -> [String: [String]] {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return [:]
-        }
-        var map: [String: [String]] = [:]
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
-            map[scanner.string(of: key)] = try scanner.readStringArray()
-        }
-        return map
     }
 
     static func readColumns(_ scanner: inout JSONScanner) throws(JSONScanError) -> [ManifestColumn] {

@@ -162,34 +162,55 @@ struct JSONScanner {
     }
 
     /// Moves past the closing quote of a string whose opening quote was consumed.
+    /// Reads eight bytes at a time, jumping straight to the first quote or backslash.
     private mutating func skipStringBody() throws(JSONScanError) {
         let base = bytes.baseAddress!
         let end = bytes.count
         var index = position
-        while true {
-            guard index < end else { throw JSONScanError(offset: end, reason: .unexpectedEnd) }
-            guard let found = memchr(base + index, Int32(UInt8(ascii: "\"")), end - index) else {
-                throw JSONScanError(offset: end, reason: .unexpectedEnd)
+        while index + 8 <= end {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let hits = SWAR.matches(word, UInt8(ascii: "\"")) | SWAR.matches(word, UInt8(ascii: "\\"))
+            if hits == 0 {
+                index += 8
+                continue
             }
-            let quote = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
-            var backslashes = 0
-            var before = quote - 1
-            while before >= index, base[before] == UInt8(ascii: "\\") {
-                backslashes += 1
-                before -= 1
+            index += hits.trailingZeroBitCount / 8
+            if base[index] == UInt8(ascii: "\"") {
+                position = index + 1
+                return
             }
-            index = quote + 1
-            if backslashes % 2 == 0 { break }
+            index += 2
         }
-        position = index
+        while index < end {
+            let byte = base[index]
+            if byte == UInt8(ascii: "\"") {
+                position = index + 1
+                return
+            }
+            index += byte == UInt8(ascii: "\\") ? 2 : 1
+        }
+        throw JSONScanError(offset: end, reason: .unexpectedEnd)
     }
 
+    /// Skips an object or array by counting brackets; strings inside are skipped whole.
     private mutating func skipContainer() throws(JSONScanError) {
+        let base = bytes.baseAddress!
         let end = bytes.count
         var depth = 0
         var index = position
         while index < end {
-            switch bytes[index] {
+            if index + 8 <= end {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let folded = word | 0x2020_2020_2020_2020
+                let hits = SWAR.matches(word, UInt8(ascii: "\""))
+                    | SWAR.matches(folded, UInt8(ascii: "{")) | SWAR.matches(folded, UInt8(ascii: "}"))
+                if hits == 0 {
+                    index += 8
+                    continue
+                }
+                index += hits.trailingZeroBitCount / 8
+            }
+            switch base[index] {
             case UInt8(ascii: "\""):
                 position = index + 1
                 try skipStringBody()
@@ -391,6 +412,18 @@ struct JSONScanner {
             let range = try numberRange()
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
+    }
+}
+
+/// Byte searches eight bytes at a time ("SIMD within a register").
+enum SWAR {
+    /// A word whose lowest set bit marks the first byte of `word` equal to `byte` (0 when none).
+    /// Bits above the first match may be spurious; only the lowest one is exact.
+    @inline(__always)
+    static func matches(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let masked = word ^ (ones &* UInt64(byte))
+        return (masked &- ones) & ~masked & 0x8080_8080_8080_8080
     }
 }
 
