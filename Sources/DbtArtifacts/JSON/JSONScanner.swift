@@ -162,11 +162,19 @@ struct JSONScanner {
     }
 
     /// Moves past the closing quote of a string whose opening quote was consumed.
-    /// Reads eight bytes at a time, jumping straight to the first quote or backslash.
     private mutating func skipStringBody() throws(JSONScanError) {
-        let base = bytes.baseAddress!
         let end = bytes.count
-        var index = position
+        let next = Self.endOfString(bytes.baseAddress!, from: position, end: end)
+        guard next <= end else { throw JSONScanError(offset: end, reason: .unexpectedEnd) }
+        position = next
+    }
+
+    /// The index just past the closing quote of the string whose body starts at `index`, or
+    /// `end + 1` when the bytes end first. Reads eight bytes at a time, jumping straight to
+    /// the first quote or backslash.
+    @inline(__always)
+    private static func endOfString(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
+        var index = start
         while index + 8 <= end {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             let hits = SWAR.matches(word, UInt8(ascii: "\"")) | SWAR.matches(word, UInt8(ascii: "\\"))
@@ -175,21 +183,15 @@ struct JSONScanner {
                 continue
             }
             index += hits.trailingZeroBitCount / 8
-            if base[index] == UInt8(ascii: "\"") {
-                position = index + 1
-                return
-            }
+            if base[index] == UInt8(ascii: "\"") { return index + 1 }
             index += 2
         }
         while index < end {
             let byte = base[index]
-            if byte == UInt8(ascii: "\"") {
-                position = index + 1
-                return
-            }
+            if byte == UInt8(ascii: "\"") { return index + 1 }
             index += byte == UInt8(ascii: "\\") ? 2 : 1
         }
-        throw JSONScanError(offset: end, reason: .unexpectedEnd)
+        return end + 1
     }
 
     /// Skips an object or array by counting brackets; strings inside are skipped whole.
@@ -212,9 +214,7 @@ struct JSONScanner {
             }
             switch base[index] {
             case UInt8(ascii: "\""):
-                position = index + 1
-                try skipStringBody()
-                index = position
+                index = Self.endOfString(base, from: index + 1, end: end)
                 continue
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
