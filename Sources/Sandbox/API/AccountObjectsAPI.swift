@@ -1,0 +1,131 @@
+import Foundation
+
+/// Accounts, projects, environments and the other account objects: lists and gets of seeded data.
+extension SandboxAPI {
+    func whoami() -> APIResponse {
+        world.withLock { Envelope.success($0.users.first ?? nil) }
+    }
+
+    func listAccounts() -> APIResponse {
+        world.withLock { world in
+            .json(
+                .object([
+                    ("status", Envelope.status(code: 200, message: "Success!")),
+                    ("data", .array([world.account])),
+                    (
+                        "extra",
+                        .object([
+                            ("filters", .object([("pk__in", [.int(DemoWorld.accountID)])])), ("order_by", nil),
+                            ("pagination", .object([("count", 1), ("total_count", 1)])),
+                        ])
+                    ),
+                ]))
+        }
+    }
+
+    func getAccount() -> APIResponse {
+        world.withLock { Envelope.success($0.account) }
+    }
+
+    /// A list of seeded objects with exact-match filters, `name__icontains`, `pk`, `order_by` and paging.
+    func list(
+        _ request: APIRequest, _ collection: KeyPath<WorldState, [JSONValue]>, filterKeys: [String] = [],
+        project: String? = nil
+    ) -> APIResponse {
+        let (page, failure) = Page.parse(request)
+        guard let page else { return failure! }
+        var filters: [(String, JSONValue)] = [("account_id", .int(DemoWorld.accountID))]
+        var items = world.withLock { $0[keyPath: collection] }
+        if let project {
+            guard let projectID = Int(project), world.withLock({ $0.project(projectID) }) != nil else {
+                return Envelope.notFoundPermissions
+            }
+            items = items.filter { $0["project_id"]?.intValue == projectID }
+            filters.append(("project_id", .int(projectID)))
+        }
+        for key in filterKeys {
+            guard let raw = request.query[key] else { continue }
+            filters.append((key, Listing.echo(raw)))
+            items = items.filter { Self.field($0[key], equals: raw) }
+        }
+        if let raw = request.query["project_id__in"] {
+            let wanted = Set(Listing.parseList(raw).compactMap { Int($0) })
+            filters.append(("project_id__in", Listing.echo(raw)))
+            items = items.filter { wanted.contains($0["project_id"]?.intValue ?? -1) }
+        }
+        if let raw = request.query["name__icontains"] {
+            filters.append(("name__icontains", .string(raw)))
+            items = items.filter { ($0["name"]?.stringValue ?? "").localizedCaseInsensitiveContains(raw) }
+        }
+        if let raw = request.query["pk"] {
+            filters.append(("pk", Listing.echo(raw)))
+            items = items.filter { $0["id"]?.intValue == Int(raw) }
+        }
+        let orderBy = request.query["order_by"] ?? "id"
+        guard let ordered = Listing.sorted(items, orderBy: orderBy, allowed: ["id", "pk", "name", "created_at", "updated_at"]) else {
+            return Envelope.invalid([("order_by", .string("Cannot order by \(orderBy)."))])
+        }
+        return Listing.envelope(ordered, page: page, filters: filters, orderBy: .string(orderBy))
+    }
+
+    func get(_ collection: KeyPath<WorldState, [JSONValue]>, _ id: String, project: String? = nil) -> APIResponse {
+        let items = world.withLock { $0[keyPath: collection] }
+        guard let item = items.first(where: { $0["id"]?.intValue == Int(id) || $0["id"]?.stringValue == id }) else {
+            return Envelope.notFoundPermissions
+        }
+        if let project, item["project_id"]?.intValue != Int(project) { return Envelope.notFoundPermissions }
+        return Envelope.success(item)
+    }
+
+    func listEnvironments(_ request: APIRequest, project: String?) -> APIResponse {
+        list(request, \.environments, filterKeys: ["project_id", "type", "deployment_type", "name", "state", "credentials_id"], project: project)
+    }
+
+    func listAuditLogs(_ request: APIRequest) -> APIResponse {
+        let (page, failure) = Page.parse(request)
+        guard let page else { return failure! }
+        let items = world.withLock { $0.auditLogs }.reversed()
+        var filters: [(String, JSONValue)] = [("account_id", .int(DemoWorld.accountID))]
+        if let start = request.query["logged_at_start"], let end = request.query["logged_at_end"] {
+            filters.append(("logged_at__range", [.string(start), .string(end)]))
+        }
+        return Listing.envelope(Array(items), page: page, filters: filters, orderBy: "-logged_at")
+    }
+
+    /// Webhooks use their own envelope: `status` holds only `code`, `extra` has no `order_by`.
+    func listWebhooks(_ request: APIRequest) -> APIResponse {
+        let (page, failure) = Page.parse(request)
+        guard let page else { return failure! }
+        let items = world.withLock { $0.webhooks }
+        let pageItems = page.slice(items)
+        return .json(
+            .object([
+                ("data", .array(pageItems)),
+                ("status", .object([("code", 200)])),
+                (
+                    "extra",
+                    .object([
+                        ("pagination", .object([("total_count", .int(items.count)), ("count", .int(pageItems.count))])),
+                        ("filters", .object([("offset", .int(page.offset)), ("limit", .int(page.limit))])),
+                    ])
+                ),
+            ]))
+    }
+
+    func getWebhook(_ id: String) -> APIResponse {
+        guard let hook = world.withLock({ $0.webhooks.first { $0["id"]?.stringValue == id } }) else {
+            return .json(.object([("data", nil), ("status", .object([("code", 404)]))]), status: 404)
+        }
+        return .json(.object([("data", hook), ("status", .object([("code", 200)]))]))
+    }
+
+    static func field(_ value: JSONValue?, equals raw: String) -> Bool {
+        switch value {
+        case .int(let i)?: return Int(raw) == i
+        case .string(let s)?: return s == raw
+        case .bool(let b)?: return (raw.lowercased() == "true") == b
+        case .null?: return raw.lowercased() == "null" || raw.isEmpty
+        default: return false
+        }
+    }
+}
