@@ -35,7 +35,7 @@ public final class InteractiveLineReader: LineReader {
         completer: @escaping Completer,
         shouldRecord: @escaping @Sendable (String) -> Bool = { _ in true }
     ) {
-        setlocale(LC_ALL, "")
+        CharacterLocale.adoptUTF8()
         Interrupts.install()
         self.completer = completer
         self.shouldRecord = shouldRecord

@@ -44,7 +44,7 @@ struct CompletionScriptsTests {
         // stderr goes to a file, so a chatty child can never block on a second full pipe.
         let errorFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("dbtsh-completion-\(shell)-\(UUID().uuidString).stderr")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let errors = try FileHandle(forWritingTo: errorFile)
         defer { try? errors.close() }

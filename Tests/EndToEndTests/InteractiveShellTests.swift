@@ -6,11 +6,11 @@ import Testing
 struct InteractiveShellTests {
     static let prompt = " > "
 
-    private func startShell(home: URL? = nil, columns: Int = 80) throws -> PseudoTerminal {
+    private func startShell(home: URL? = nil, columns: Int = 80, environment: [String: String] = [:]) throws -> PseudoTerminal {
         let terminal = try PseudoTerminal(
             executable: try ProductLocator.executable(named: "dbtsh"),
             arguments: ["--demo"],
-            environment: ["NO_COLOR": "1"],
+            environment: ["NO_COLOR": "1"].merging(environment) { _, new in new },
             home: home,
             columns: columns
         )
@@ -102,6 +102,14 @@ struct InteractiveShellTests {
         try second.type("\u{03}")
         try second.expect(Self.prompt)
         try exitWithControlD(second)
+    }
+
+    @Test func nonASCIIInputSurvivesWithoutALocaleInTheEnvironment() throws {
+        let shell = try startShell(environment: ["LANG": "", "LC_ALL": ""])
+        try shell.type("hélp 日本\r")
+        try shell.expect("'hélp'", timeout: 10)
+        try shell.expect(Self.prompt)
+        try exitWithControlD(shell)
     }
 
     @Test func aResizedWindowStillEdits() throws {
