@@ -16,6 +16,8 @@ enum StandardCommandList {
             StepsCommand(), LogsCommand(), ArtifactsCommand(), ArtifactsGetCommand(),
             FailuresCommand(), SQLCommand(), DiffCommand(),
             CatalogBrowseCommand(), CatalogShowCommand(), CatalogSearchCommand(),
+            JobExportCommand(), JobImportCommand(), JobCreateCommand(), JobUpdateCommand(), JobDeleteCommand(),
+            APICommand(), QueryCommand(),
             SetCommand(), HistoryCommand(), HelpCommand(registry: { .standard }), ExitCommand(),
         ]
     }

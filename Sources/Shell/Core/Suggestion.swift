@@ -1,30 +1,34 @@
-/// "Did you mean …?" by edit distance, prefix first.
+/// "Did you mean …?": a prefix match first, else the nearest word by edit distance
+/// (transpositions count once), only when it is close for the word's length.
 enum Suggestion {
     static func nearest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
-        if let prefixed = candidates.first(where: { $0.hasPrefix(lowered) && !lowered.isEmpty }) { return prefixed }
-        let limit = max(1, min(3, lowered.count / 2 + 1))
-        let scored = candidates
+        guard !lowered.isEmpty else { return nil }
+        if lowered.count >= 2, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lowered) }) { return prefixed }
+        let limit = max(1, lowered.count / 3)
+        return candidates
             .map { ($0, distance(lowered, $0.lowercased())) }
             .filter { $0.1 <= limit }
-            .sorted { $0.1 < $1.1 }
-        return scored.first?.0
+            .min { $0.1 < $1.1 }?.0
     }
 
+    /// Optimal string alignment distance.
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
         for i in 1...a.count {
-            current[0] = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
         }
-        return previous[b.count]
+        return table[a.count][b.count]
     }
 }

@@ -1,0 +1,88 @@
+import DbtCloud
+import Foundation
+
+struct APICommand: ShellCommand {
+    var spec: CommandSpec {
+        CommandSpec("api", summary: "call any endpoint with the session's host and token",
+                    discussion: "{account}, {project}, {environment}, {job} and {run} in PATH are filled from the context. Prints the JSON response. Methods other than GET are refused under --readonly.",
+                    positionals: [PositionalSpec("METHOD", .httpMethod), PositionalSpec("PATH", .text)],
+                    flags: [FlagSpec("data", short: "d", value: .text, valueName: "JSON", help: "request body (JSON)")],
+                    examples: ["api GET /api/v2/accounts/{account}/jobs/{job}/", "api GET '/api/v3/accounts/{account}/projects/?limit=5'",
+                               "api POST /api/v2/accounts/{account}/jobs/{job}/run/ --data '{\"cause\":\"api\"}'"])
+    }
+
+    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+        let method = invocation.positionals[0].uppercased()
+        guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else {
+            throw CommandFailure.usage("api: '\(invocation.positionals[0])' is not GET, POST, PUT, PATCH or DELETE")
+        }
+        if method != "GET", session.settings.readonly {
+            throw CommandFailure.usage("api \(method): refused, the session is read-only")
+        }
+        let path = try Placeholders.fill(invocation.positionals[1], context: session.context)
+        var body: JSONValue?
+        if let text = invocation.value("data") {
+            guard let parsed = try? JSONValue(parsing: text) else {
+                throw CommandFailure.usage("api: --data is not valid JSON: \(text.prefix(60))")
+            }
+            body = parsed
+        }
+        let response = try await session.api().send(method, path, body: body)
+        if let json = response.json {
+            session.console.line(json.prettyText)
+        } else {
+            session.console.out(String(decoding: response.body, as: UTF8.self))
+        }
+        return 0
+    }
+}
+
+enum Placeholders {
+    static func fill(_ path: String, context: ShellContext) throws -> String {
+        var result = path
+        for level in ShellContext.Level.allCases {
+            let marker = "{\(level.rawValue)}"
+            guard result.contains(marker) else { continue }
+            guard let entry = context[level] else {
+                throw CommandFailure.usage("\(marker) needs a \(level.rawValue) in context: 'use \(level.rawValue) ID'")
+            }
+            result = result.replacingOccurrences(of: marker, with: String(entry.id))
+        }
+        guard result.hasPrefix("/") else { throw CommandFailure.usage("api: PATH starts with /, e.g. /api/v2/accounts/{account}/") }
+        return result
+    }
+}
+
+struct QueryCommand: ShellCommand {
+    var spec: CommandSpec {
+        CommandSpec("query", summary: "run a Discovery API GraphQL query from a file (or - for stdin)",
+                    discussion: "{environment} and friends are also available as variables environmentId, jobId, runId, accountId when not given with --var.",
+                    positionals: [PositionalSpec("FILE", .file)],
+                    flags: [FlagSpec("var", value: .text, valueName: "K=V", repeatable: true, help: "a variable (V parsed as JSON when it is JSON)")],
+                    examples: ["query models.graphql --var environmentId=202 --var first=10"])
+    }
+
+    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+        let file = invocation.positionals[0]
+        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        guard let data, !data.isEmpty else { throw CommandFailure.usage("query: cannot read '\(file)'") }
+        var variables: [String: JSONValue] = [:]
+        let context = session.context
+        if let environment = context.environment { variables["environmentId"] = .int(environment.id) }
+        if let job = context.job { variables["jobId"] = .int(job.id) }
+        if let run = context.run { variables["runId"] = .int(run.id) }
+        if let account = context.account { variables["accountId"] = .int(account.id) }
+        for assignment in invocation.values("var") {
+            guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
+                throw CommandFailure.usage("query: --var '\(assignment)' is not K=V")
+            }
+            let text = String(assignment[assignment.index(after: eq)...])
+            variables[String(assignment[..<eq])] = (try? JSONValue(parsing: text)) ?? .string(text)
+        }
+        let query = String(decoding: data, as: UTF8.self)
+        let used = variables.filter { query.contains("$" + $0.key) }
+        let result = try await session.api().graphQL(query: query, variables: used)
+        session.console.line(result.prettyText)
+        return 0
+    }
+}
