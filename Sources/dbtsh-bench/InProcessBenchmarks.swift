@@ -1,0 +1,102 @@
+import DbtCloud
+import Foundation
+import Sandbox
+import Shell
+
+/// Measurements inside the bench process: completion from the session's cache, paging.
+enum InProcessBenchmarks {
+    static func client(for sandbox: SandboxServer) throws -> DbtCloudClient {
+        try DbtCloudClient(host: try DbtHost.parse(sandbox.baseURL.absoluteString),
+                           token: APIToken(ProcessBenchmarks.token))
+    }
+
+    // MARK: 3. completion
+
+    static func completion(sandbox: SandboxServer, iterations: Int, into table: inout Table) async {
+        let client: DbtCloudClient
+        do {
+            client = try Self.client(for: sandbox)
+        } catch {
+            table.add(.failed("completion", "\(error)"))
+            return
+        }
+        var context = ShellContext()
+        context.account = .init(id: 43, name: "Acme Analytics")
+        let session = Session(console: CapturingConsole(), interactive: true, context: context,
+                              services: Services(client: client))
+        let completer = Completer(registry: .standard, session: session)
+
+        // Warm the cache: the first TAB fetches the job listing (bounded retries while it lands).
+        var warmed = false
+        for _ in 0..<25 {
+            if !completer.complete("use job ").items.isEmpty {
+                warmed = true
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        guard warmed else {
+            table.add(.failed("completion `use job `", "the job listing never reached the cache"))
+            await client.shutdown()
+            return
+        }
+
+        for line in ["use job ", "use job Nigh", "runs --status "] {
+            var times: [Double] = []
+            times.reserveCapacity(iterations)
+            var candidates = 0
+            for _ in 0..<iterations {
+                let start = Spawner.now()
+                let result = completer.complete(line)
+                times.append(Spawner.now() - start)
+                candidates = result.items.count
+            }
+            table.add(.timing("completion `\(line)` (warm cache)", Samples(times), aim: "p99 < 5 ms",
+                              note: "\(candidates) candidates; in-process Shell.Completer", percentiles: true))
+        }
+        await client.shutdown()
+    }
+
+    // MARK: 4. paging
+
+    static func paging(sandbox: SandboxServer, runs: Int, into table: inout Table) async {
+        let client: DbtCloudClient
+        do {
+            client = try Self.client(for: sandbox)
+        } catch {
+            table.add(.failed("listing runs", "\(error)"))
+            return
+        }
+        let listing = client.allRuns(accountID: 43, filter: RunFilter())
+        var sequential: [Double] = []
+        var concurrent: [Double] = []
+        var counts: Set<Int> = []
+        do {
+            for index in 0...runs { // the first pair warms connections and the server
+                var start = Spawner.now()
+                counts.insert(try await listing.sequential().collect().count)
+                let sequentialTime = Spawner.now() - start
+                start = Spawner.now()
+                counts.insert(try await listing.collect().count)
+                let concurrentTime = Spawner.now() - start
+                if index > 0 {
+                    sequential.append(sequentialTime)
+                    concurrent.append(concurrentTime)
+                }
+            }
+        } catch {
+            table.add(.failed("listing runs", "\(error)"))
+            await client.shutdown()
+            return
+        }
+        let count = counts.sorted().map(String.init).joined(separator: "/")
+        let pageConcurrency = client.options.pageConcurrency
+        let s = Samples(sequential)
+        let c = Samples(concurrent)
+        table.add(.timing("list \(count) runs, sequential pages", s, note: "allRuns(...).sequential(), 100 a page"))
+        table.add(.timing("list \(count) runs, concurrent pages", c,
+                          note: "allRuns(...), up to \(pageConcurrency) pages in flight"))
+        table.add(.text("ratio sequential / concurrent", Format.ratio(s.median / c.median), note: "median"))
+        await client.shutdown()
+    }
+}
