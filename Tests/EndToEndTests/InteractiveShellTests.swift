@@ -70,6 +70,25 @@ struct InteractiveShellTests {
         try exitWithControlD(shell)
     }
 
+    @Test func aRunFinishingInTheBackgroundIsAnnouncedAboveTheLineBeingTyped() throws {
+        let shell = try startShell()
+        try shell.type("use job 43168\r")
+        try shell.expect("job 43168" + Self.prompt, timeout: 10)
+        try shell.type("run\r")
+        try shell.expect("triggered run", timeout: 10)
+        try shell.expect(Self.prompt, timeout: 10)
+        try shell.type("he")
+        try shell.expect("he")
+        try shell.expect("[notice] run", timeout: 60)
+        try shell.expect(Self.prompt + "he")
+        try shell.type("\t")
+        try shell.expect("lp ")
+        try shell.type("\r")
+        try shell.expect("Ctrl-C stops a command", timeout: 10)
+        try shell.expect(Self.prompt)
+        try exitWithControlD(shell)
+    }
+
     @Test func controlDExitsZeroAndRestoresTheTerminal() throws {
         let shell = try startShell()
         try exitWithControlD(shell)
