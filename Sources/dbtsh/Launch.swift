@@ -48,6 +48,10 @@ struct Launch {
         let reader = input.makeReader(historyFile: historyFile, historyPolicy: HistoryPolicy(secrets: connection.secrets),
                                       interpreter: interpreter)
         defer { reader.close() }
+        if let interactiveReader = reader as? InteractiveLineReader {
+            let notifier = interactiveReader.notifier
+            session.notices.connect { notifier.post("[notice] " + $0) }
+        }
         return ReadEvalPrintLoop(driver: driver, reader: reader).run()
     }
 

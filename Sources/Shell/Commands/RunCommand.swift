@@ -54,9 +54,28 @@ struct RunCommand: ShellCommand {
         session.console.errorLine("triggered run \(run.id) of job \(jobID)" + (run.href.map { ": \($0)" } ?? ""))
         guard invocation.has("wait") else {
             RunSummary.print(run, invocation: invocation, session: session)
+            BackgroundRunWatch.start(accountID: account, runID: run.id, session: session)
             return 0
         }
         return try await RunWaiter(session: session, options: waitOptions).wait(accountID: account, runID: run.id, invocation: invocation)
+    }
+}
+
+/// In an interactive session, a run triggered without --wait is followed quietly and its end
+/// is announced above the prompt.
+enum BackgroundRunWatch {
+    static func start(accountID: Int, runID: Int, session: Session) {
+        guard session.interactive, session.notices.isConnected, let client = try? session.api() else { return }
+        let interval = max(session.settings.interval, 3)
+        Task.detached {
+            for _ in 0..<2_000 {
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                guard let run = try? await client.run(accountID: accountID, id: runID), run.isFinished else { continue }
+                let next = run.status == .error ? " (next: use run \(runID); failures)" : ""
+                session.notices.post("run \(runID) finished: \(run.status?.name ?? "unknown")\(next)")
+                return
+            }
+        }
     }
 }
 

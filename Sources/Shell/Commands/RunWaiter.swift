@@ -75,11 +75,13 @@ struct RunWaiter {
 }
 
 enum ProgressText {
+    /// `run 902: running · step 2 Invoke dbt with `dbt build` (running) · 42s`
     static func describe(_ run: Run, elapsed: TimeInterval) -> String {
         var text = "run \(run.id): \(run.status?.name ?? "unknown")"
         let steps = run.steps.sorted { ($0.index ?? 0) < ($1.index ?? 0) }
-        if let current = steps.last {
-            text += " · step \(current.index ?? steps.count)/\(max(steps.count, current.index ?? 0)) \(current.name ?? "") \(current.status?.name ?? "")"
+        let shown = run.isFinished ? (steps.first { $0.status == .error } ?? steps.last) : steps.last
+        if let step = shown {
+            text += " · step \(step.index ?? steps.count) \(step.name ?? "") (\(step.status?.name ?? "unknown"))"
         }
         return text + " · " + TimeText.duration(elapsed)
     }

@@ -10,6 +10,7 @@ public final class Session: Sendable {
     public let services: Services
     public let completionSource: any CompletionSource
     public let listings = ListingCache()
+    public let notices = NoticeBoard()
     private let state: Mutex<State>
 
     struct State {
