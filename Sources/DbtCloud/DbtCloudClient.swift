@@ -46,7 +46,10 @@ public final class DbtCloudClient: Sendable {
         if !path.hasPrefix("/") { path = "/" + path }
         if path.hasPrefix("/v2/") || path.hasPrefix("/v3/") { path = "/api" + path }
         let mode: RetryMode = (verb == .GET || verb == .HEAD) ? .idempotent : .unsafe
-        return try await transport.perform(request(verb, path, query: query, body: body, retry: mode))
+        var spec = request(verb, path, query: query, body: body, retry: mode)
+        spec.expectsJSON = false
+        spec.accept = "application/json, */*"
+        return try await transport.perform(spec)
     }
 
     // MARK: - Building blocks

@@ -26,8 +26,13 @@ extension DbtCloudClient {
         return list(Environment.self, path: Self.v3AccountPath(accountID, "environments/"))
     }
 
-    public func environment(accountID: Int, projectID: Int, id: Int) async throws -> Environment {
-        try await getObject(Environment.self, Self.v3AccountPath(accountID, "projects/\(projectID)/environments/\(id)/"))
+    /// One environment; without `projectID` the account-wide path (`environments/{id}/`) is used.
+    public func environment(accountID: Int, projectID: Int? = nil, id: Int) async throws -> Environment {
+        if let projectID {
+            return try await getObject(
+                Environment.self, Self.v3AccountPath(accountID, "projects/\(projectID)/environments/\(id)/"))
+        }
+        return try await getObject(Environment.self, Self.v3AccountPath(accountID, "environments/\(id)/"))
     }
 
     /// Account-level connections (`/api/v3/accounts/{a}/connections/`).

@@ -31,6 +31,7 @@ extension DbtCloudClient {
         let path = Self.accountPath(accountID, "jobs/\(jobID)/artifacts/") + Self.encodeArtifactPath(relative)
         var spec = request(.GET, path)
         spec.accept = "*/*"
+        spec.expectsJSON = relative.lowercased().hasSuffix(".json")
         return try await transport.perform(spec).body
     }
 
@@ -47,6 +48,7 @@ extension DbtCloudClient {
         let partial = directory.appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).part")
         let transport = self.transport
         let written = WrittenBytes()
+        let validateJSON = artifact.lowercased().hasSuffix(".json")
         do {
             _ = try await transport.withRetries(spec) { _ in
                 let request = transport.makeRequest(spec)
@@ -60,6 +62,10 @@ extension DbtCloudClient {
                     return .init(status: status, headers: response.headers, body: body)
                 }
                 let count = try await Self.stream(response, to: partial)
+                if validateJSON, !Self.isCompleteJSON(partial) {
+                    transport.traceResponse(spec, status: status, started: started, bytes: Int(count))
+                    throw ArtifactCut()
+                }
                 transport.traceResponse(spec, status: status, started: started, bytes: Int(count))
                 written.value = count
                 return .init(status: status, headers: response.headers, body: Data())
@@ -93,17 +99,29 @@ extension DbtCloudClient {
         return count
     }
 
+    /// A `.json` artifact that does not parse was cut short (the server may not say so).
+    private static func isCompleteJSON(_ file: URL) -> Bool {
+        guard let data = try? Data(contentsOf: file, options: .mappedIfSafe) else { return false }
+        return (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
+    }
+
     private func artifactRequest(accountID: Int, runID: Int, path artifact: String, step: Int?) throws -> RequestSpec {
         let relative = try ArtifactPath.validate(artifact)
         let path = Self.accountPath(accountID, "runs/\(runID)/artifacts/") + Self.encodeArtifactPath(relative)
         var spec = request(.GET, path, query: step.map { [("step", String($0))] } ?? [])
         spec.accept = "*/*"
+        spec.expectsJSON = relative.lowercased().hasSuffix(".json")
         return spec
     }
 
     static func encodeArtifactPath(_ relative: String) -> String {
         relative.split(separator: "/").map { QueryEncoding.encodePathSegment(String($0)) }.joined(separator: "/")
     }
+}
+
+/// A downloaded `.json` artifact that does not parse.
+struct ArtifactCut: Error, CustomStringConvertible {
+    var description: String { "the artifact arrived incomplete (not valid JSON)" }
 }
 
 /// The byte count of a finished download, handed out of the retry closure.

@@ -43,6 +43,8 @@ struct RequestSpec: Sendable {
     var authScheme = "Token"
     var retryMode: RetryMode
     var accept = "application/json"
+    /// A 2xx body that is not JSON counts as a failed attempt (a cut or garbled response).
+    var expectsJSON = true
 }
 
 /// The raw transport: retries, timeouts, trace lines, error mapping. Knows nothing of endpoints.
@@ -136,8 +138,22 @@ final class Transport: Sendable {
             }
             let status = outcome.status
             if (200..<300).contains(status) {
+                let json = outcome.body.isEmpty ? nil : try? JSONValue(parsing: outcome.body)
+                if spec.expectsJSON, json == nil, !outcome.body.isEmpty, spec.retryMode == .idempotent,
+                    attempt < policy.maxAttempts
+                {
+                    trace("<- \(status) \(spec.method.rawValue) \(traceURL(spec)): the body is not valid JSON")
+                    try await pause(policy.backoff(afterFailedAttempt: attempt), spec: spec, attempt: attempt)
+                    continue
+                }
+                if spec.expectsJSON, json == nil, !outcome.body.isEmpty {
+                    throw DbtCloudError(
+                        kind: .invalidResponse, method: spec.method.rawValue, path: spec.path, status: status,
+                        message: "the response is not valid JSON: \(ErrorMapping.snippet(of: outcome.body, status: status))",
+                        attempts: attempt)
+                }
                 let headers = outcome.headers.map { (name: $0.name, value: $0.value) }
-                return APIResponse(status: status, headers: headers, body: outcome.body, json: try? JSONValue(parsing: outcome.body))
+                return APIResponse(status: status, headers: headers, body: outcome.body, json: json)
             }
             let retryable =
                 status == 429 || (spec.retryMode == .idempotent && Self.retryableStatuses.contains(status))
