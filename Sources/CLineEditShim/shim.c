@@ -477,6 +477,18 @@ int cel_terminal_columns(int fd) {
     return size.ws_col;
 }
 
+int cel_terminal_rows(int fd) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
+    return size.ws_row;
+}
+
+int cel_read_key(EditLine *el) {
+    char key = 0;
+    if (el_getc(el, &key) != 1) return -1;
+    return (unsigned char)key;
+}
+
 int cel_terminal_is_raw(int fd) {
     struct termios mode;
     if (tcgetattr(fd, &mode) != 0) return -1;

@@ -134,6 +134,14 @@ public final class InteractiveLineReader: LineReader {
             return UInt8(CC_REFRESH)
         case .list(let items):
             let lines = ColumnLayout.lines(for: items, width: Terminal.columns())
+            if lines.count >= Terminal.rows() - 1 {
+                cel_write_stdout("\r\nDisplay all \(items.count) possibilities? (y or n) ")
+                let key = cel_read_key(editor)
+                guard key == Int32(UInt8(ascii: "y")) || key == Int32(UInt8(ascii: "Y")) || key == Int32(UInt8(ascii: " ")) else {
+                    cel_write_stdout("\r\n")
+                    return UInt8(CC_REDISPLAY)
+                }
+            }
             cel_write_stdout("\r\n" + lines.map { $0 + "\r\n" }.joined())
             return UInt8(CC_REDISPLAY)
         }

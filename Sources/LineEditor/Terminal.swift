@@ -24,6 +24,18 @@ public enum Terminal {
         }
         return 80
     }
+
+    /// The terminal's height in rows; `$LINES` or 24 when no terminal reports one.
+    public static func rows() -> Int {
+        for descriptor in [STDOUT_FILENO, STDIN_FILENO, STDERR_FILENO] {
+            let rows = Int(cel_terminal_rows(descriptor))
+            if rows > 0 { return rows }
+        }
+        if let value = getenv("LINES"), let rows = Int(String(cString: value)), rows > 0 {
+            return rows
+        }
+        return 24
+    }
 }
 
 /// Ctrl-C as a flag: a C handler (without SA_RESTART) records it; the shell polls.

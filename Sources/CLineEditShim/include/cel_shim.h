@@ -56,5 +56,9 @@ void cel_write_stderr(const char *text);
 
 /* Terminal width of fd, or 0 when unknown. */
 int cel_terminal_columns(int fd);
+/* Terminal height of fd, or 0 when unknown. */
+int cel_terminal_rows(int fd);
+/* One key read through the editor (inside a bound function), or -1 on Ctrl-C/EOF. */
+int cel_read_key(EditLine *el);
 /* Whether the terminal on fd has canonical mode off (1), on (0), or is not a tty (-1). */
 int cel_terminal_is_raw(int fd);
