@@ -51,7 +51,20 @@ public final class Interpreter: Sendable {
             if command.spec.mutates, session.settings.readonly {
                 throw CommandFailure.usage("\(command.spec.name): refused, the session is read-only (--readonly, DBT_CLOUD_READONLY or 'set readonly on')")
             }
-            return try await command.run(invocation, in: session)
+            guard session.settings.pager, session.interactive,
+                  let console = session.console as? any PageableConsole, console.stdoutIsTerminal else {
+                return try await command.run(invocation, in: session)
+            }
+            console.startHolding()
+            let status: Int32
+            do {
+                status = try await command.run(invocation, in: session)
+            } catch {
+                console.writeDirectly(console.stopHolding())
+                throw error
+            }
+            Pager.present(console.stopHolding(), console: console)
+            return status
         } catch {
             return report(error)
         }

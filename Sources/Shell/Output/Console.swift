@@ -17,6 +17,7 @@ extension Console {
 }
 
 public final class StandardConsole: Console {
+    private let held = Mutex<String?>(nil)
     public let stdoutIsTerminal: Bool
     public let stderrIsTerminal: Bool
     private let widthProvider: @Sendable () -> Int?
@@ -28,8 +29,19 @@ public final class StandardConsole: Console {
     }
 
     public var width: Int? { stdoutIsTerminal ? widthProvider() : nil }
-    public func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    public func out(_ text: String) {
+        let kept = held.withLock { buffer -> Bool in
+            guard buffer != nil else { return false }
+            buffer! += text
+            return true
+        }
+        if !kept { writeDirectly(text) }
+    }
+
     public func err(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    public func writeDirectly(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    public func startHolding() { held.withLock { $0 = "" } }
+    public func stopHolding() -> String { held.withLock { buffer in defer { buffer = nil }; return buffer ?? "" } }
 }
 
 /// Keeps what commands write, for tests and for output that goes through a pager.
