@@ -1,0 +1,192 @@
+import Foundation
+import Sandbox
+import Shell
+import Testing
+
+/// The lexer alone (SHELL.md §2): words, quotes, `;`, `#`, backslashes.
+@Suite("Lexer")
+struct LexerTests {
+    func words(_ line: String) throws -> [[String]] {
+        guard case .commands(let commands) = try Lexer().lex(line) else {
+            Issue.record("'\(line)' asked for a continuation line")
+            return []
+        }
+        return commands.map { $0.map(\.text) }
+    }
+
+    @Test func plainWords() throws {
+        #expect(try words("use job 43167") == [["use", "job", "43167"]])
+        #expect(try words("   runs\t--limit   5  ") == [["runs", "--limit", "5"]])
+    }
+
+    @Test func quotesKeepSpacesAndJoinAdjacentText() throws {
+        #expect(try words("use job 'Nightly build'") == [["use", "job", "Nightly build"]])
+        #expect(try words("use job \"Nightly build\"") == [["use", "job", "Nightly build"]])
+        #expect(try words("a'b c'd") == [["ab cd"]])
+        #expect(try words("say \"it's\" 'a \"b\"'") == [["say", "it's", "a \"b\""]])
+    }
+
+    @Test func emptyQuotesAreAWord() throws {
+        let outcome = try Lexer().lex("jobs --name ''")
+        #expect(outcome == .commands([[Lexer.Word("jobs"), Lexer.Word("--name"), Lexer.Word("", wasQuoted: true)]]))
+    }
+
+    @Test func backslashEscapes() throws {
+        #expect(try words(#"use job Nightly\ build"#) == [["use", "job", "Nightly build"]])
+        #expect(try words(#"a \; b"#) == [["a", ";", "b"]])
+        #expect(try words(##"a \# b"##) == [["a", "#", "b"]])
+        #expect(try words(#""a\"b\\c""#) == [[#"a"b\c"#]])
+        // Single quotes are literal: the backslash stays.
+        #expect(try words(#"'a\b'"#) == [[#"a\b"#]])
+    }
+
+    @Test func semicolonsSeparateCommandsAndEmptyOnesAreDropped() throws {
+        #expect(try words("context; set output json;runs") == [["context"], ["set", "output", "json"], ["runs"]])
+        #expect(try words(";;  ;") == [])
+        #expect(try words("use job 'a;b'") == [["use", "job", "a;b"]])
+    }
+
+    @Test func commentsStartAtAWordBoundary() throws {
+        #expect(try words("context # what is set") == [["context"]])
+        #expect(try words("# only a comment") == [])
+        #expect(try words("jobs --name a#b") == [["jobs", "--name", "a#b"]])
+        #expect(try words("jobs --name '#b'") == [["jobs", "--name", "#b"]])
+        #expect(try words("context; # rest; ignored") == [["context"]])
+    }
+
+    @Test func trailingBackslashAsksForMore() throws {
+        #expect(try Lexer().lex(#"runs --limit \"#) == .needsContinuation)
+        #expect(try words(#"runs --limit \\"#) == [["runs", "--limit", #"\"#]])
+    }
+
+    @Test func unterminatedQuotesFail() {
+        #expect(throws: Lexer.Failure.unterminatedQuote("'")) { try Lexer().lex("use job 'Nightly") }
+        #expect(throws: Lexer.Failure.unterminatedQuote("\"")) { try Lexer().lex("use job \"Nightly") }
+    }
+
+    @Test func emptyLine() throws {
+        #expect(try words("") == [])
+        #expect(try words("   \t ") == [])
+    }
+
+    @Test func partialWordForCompletion() {
+        let partial = Lexer().partial("use job 'Nightly b")
+        #expect(partial.precedingWords == ["use", "job"])
+        #expect(partial.currentWord == "Nightly b")
+        #expect(partial.currentWordRaw == "'Nightly b")
+        #expect(partial.openQuote == "'")
+        let afterSpace = Lexer().partial("context; use job ")
+        #expect(afterSpace.precedingWords == ["use", "job"])
+        #expect(afterSpace.currentWord == "")
+    }
+}
+
+/// The lexer as a user meets it: through the interpreter and the script driver.
+@Suite("Lexing in scripts", .sandbox())
+struct ScriptLexingTests {
+    @Test func unterminatedQuoteIsOneLineUsageError() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("use job 'Nightly build")
+            #expect(result.status == 2, "\(result)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderrLines.count == 1, "\(result)")
+            #expect(result.stderr.hasPrefix("error: unterminated ' quote"), "\(result)")
+            #expect(shell.context.job == nil)
+        }
+    }
+
+    @Test func semicolonsAndCommentsInAScript() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("""
+            # a script with comments
+            set output json; set interval 5s   # two settings
+            set output ; set interval
+            """)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdoutLines == ["output: json", "interval: 5s"], "\(result)")
+        }
+    }
+
+    @Test func quotedNameWithSpaces() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("use job 'Nightly build'; context")
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("job: 43167 (Nightly build)"), "\(result)")
+            let escaped = await shell.run(#"use job Hourly\ refresh; context"#)
+            #expect(escaped.stdout.contains("job: 43168 (Hourly refresh)"), "\(escaped)")
+        }
+    }
+
+    @Test func backslashContinuesTheLine() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("set \\\noutput \\\njson\nset output")
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdoutLines == ["output: json"], "\(result)")
+        }
+    }
+
+    @Test func scriptEndingInContinuationIsAUsageError() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("set output json \\")
+            #expect(result.status == 2, "\(result)")
+            #expect(result.stderr.contains("continuation"), "\(result)")
+            #expect(shell.session.settings.output == .table, "the unfinished command must not run")
+        }
+    }
+
+    @Test func emptyAndBlankLinesDoNothing() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("\n   \n\t\n;\n# nothing\n")
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.isEmpty && result.stderr.isEmpty, "\(result)")
+        }
+    }
+
+    @Test func hundredKilobyteLine() async throws {
+        try await withShell { shell, _ in
+            let long = String(repeating: "x", count: 100_000)
+            let comment = await shell.run("set output json # " + long)
+            #expect(comment.status == 0)
+            #expect(shell.session.settings.output == .json)
+
+            let clock = ContinuousClock()
+            var result = ShellOutput(stdout: "", stderr: "", status: 0)
+            let elapsed = await clock.measure { result = await shell.run("set output '\(long)'") }
+            #expect(result.status == 2)
+            #expect(result.stderrLines.count == 1, "one line of error, not \(result.stderrLines.count)")
+            #expect(elapsed < .seconds(5), "a 100 kB argument took \(elapsed)")
+            #expect(shell.session.settings.output == .json, "a bad value leaves the setting alone")
+        }
+    }
+
+    @Test func hundredKilobyteUnknownVerbIsQuick() async throws {
+        try await withShell { shell, _ in
+            let long = String(repeating: "q", count: 100_000)
+            let clock = ContinuousClock()
+            var result = ShellOutput(stdout: "", stderr: "", status: 0)
+            let elapsed = await clock.measure { result = await shell.run(long) }
+            #expect(result.status == 2)
+            #expect(result.stderrLines.count == 1)
+            #expect(result.stderr.hasPrefix("error: unknown command"))
+            #expect(elapsed < .seconds(5), "suggesting a verb for a 100 kB word took \(elapsed)")
+        }
+    }
+
+    @Test func invalidUTF8IsReplacedNotFatal() async throws {
+        try await withShell { shell, _ in
+            // What the executable does with a script file's bytes: decode, replacing bad sequences.
+            let bytes: [UInt8] = Array("use job Night".utf8) + [0xFF, 0xFE] + Array("ly\ncontext\n".utf8)
+            let script = String(decoding: bytes, as: UTF8.self)
+            let result = await shell.run(script)
+            #expect(result.status == 3, "no job has that name: \(result)")
+            #expect(result.stderrLines.count == 1, "\(result)")
+            #expect(result.stderr.contains("\u{FFFD}"), "the replaced bytes show as U+FFFD: \(result)")
+            #expect(shell.context.job == nil)
+
+            let verb = String(decoding: [0xC3] + Array("jobs".utf8), as: UTF8.self)
+            let unknown = await shell.run(verb)
+            #expect(unknown.status == 2, "\(unknown)")
+            #expect(unknown.stderr.hasPrefix("error: unknown command '\u{FFFD}jobs'"), "\(unknown)")
+        }
+    }
+}

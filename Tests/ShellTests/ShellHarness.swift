@@ -1,0 +1,185 @@
+import DbtCloud
+import Foundation
+import Sandbox
+import Shell
+import Testing
+
+/// What a script printed and how it ended.
+struct ShellOutput: Sendable, CustomStringConvertible {
+    var stdout: String
+    var stderr: String
+    var status: Int32
+
+    var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+    var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+
+    /// stdout parsed as JSON (nil when it is not JSON).
+    var json: JSONValue? { try? JSONValue(parsing: stdout) }
+
+    var description: String { "status \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+/// A sandbox and a client pointed at it, shared by the tests of a suite (see `SharedSandbox`).
+final class SandboxFixture: Sendable {
+    let server: SandboxServer
+    let client: DbtCloudClient
+    let cacheRoot: URL
+
+    static let fastRetry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20),
+                                       maxRetryAfter: .seconds(1))
+
+    private init(server: SandboxServer, client: DbtCloudClient, cacheRoot: URL) {
+        self.server = server
+        self.client = client
+        self.cacheRoot = cacheRoot
+    }
+
+    static func start(stepSeconds: Double = 0.05, token: String = DemoWorld.token, extraRuns: Int = 0) async throws -> SandboxFixture {
+        let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds, extraRuns: extraRuns))
+        do {
+            let host = try DbtHost.parse(server.baseURL.absoluteString)
+            let client = try DbtCloudClient(
+                host: host, token: APIToken(token),
+                options: ClientOptions(connectTimeout: .seconds(2), requestTimeout: .seconds(10), retry: fastRetry))
+            let cacheRoot = FileManager.default.temporaryDirectory
+                .appendingPathComponent("dbtsh-shelltests-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: cacheRoot, withIntermediateDirectories: true)
+            return SandboxFixture(server: server, client: client, cacheRoot: cacheRoot)
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    func stop() async {
+        await client.shutdown()
+        await server.stop()
+        try? FileManager.default.removeItem(at: cacheRoot)
+    }
+
+    /// A fresh shell session (its own context, settings and caches) on this sandbox.
+    func shell(account: Bool = true, interactive: Bool = false, settings: Settings = Settings()) -> ShellHarness {
+        var context = ShellContext()
+        if account { context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics") }
+        let cache = cacheRoot.appendingPathComponent(UUID().uuidString.prefix(8).description)
+        return ShellHarness(services: Services(client: client, cacheDirectory: cache), context: context,
+                            interactive: interactive, settings: settings)
+    }
+
+    /// Requests the sandbox saw with this method whose path contains `path`.
+    func requests(method: String, pathContains path: String = "") -> [LoggedRequest] {
+        server.requestLog.entries().filter { $0.method == method && (path.isEmpty || $0.path.contains(path)) }
+    }
+
+    /// The sandbox of the current suite (`@Suite(.sandbox())`), or a fresh one for `body` alone.
+    static func with<T>(stepSeconds: Double? = nil, _ body: (SandboxFixture) async throws -> T) async throws -> T {
+        if stepSeconds == nil, let shared = SharedSandbox.current { return try await body(shared) }
+        let fixture = try await start(stepSeconds: stepSeconds ?? 0.05)
+        do {
+            let result = try await body(fixture)
+            await fixture.stop()
+            return result
+        } catch {
+            await fixture.stop()
+            throw error
+        }
+    }
+}
+
+/// One session driven the way the `dbtsh` executable drives it for a script: each line goes
+/// through `ShellDriver.accept` then `run`, stopping at `.exit`; end of input gives the status.
+final class ShellHarness: Sendable {
+    let console = CapturingConsole()
+    let session: Session
+    let interpreter: Interpreter
+
+    init(services: Services, context: ShellContext, interactive: Bool, settings: Settings) {
+        session = Session(console: console, interactive: interactive, settings: settings, context: context, services: services)
+        interpreter = Interpreter(session: session, registry: .standard)
+    }
+
+    /// Runs `script` (lines separated by newlines) as a fresh script on this session: output is
+    /// only what this script printed. Checks that the token never shows.
+    @discardableResult
+    func run(_ script: String, sourceLocation: SourceLocation = #_sourceLocation) async -> ShellOutput {
+        console.reset()
+        let driver = ShellDriver(interpreter: interpreter)
+        var lines = script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        var status: Int32?
+        loop: for line in lines {
+            switch driver.accept(line) {
+            case .readMore: continue
+            case .exit(let code):
+                status = code
+                break loop
+            case .proceed: break
+            }
+            if case .exit(let code) = await driver.run(line) {
+                status = code
+                break loop
+            }
+        }
+        let final = status ?? driver.endOfInput()  // before reading stderr: it may print there
+        let output = ShellOutput(stdout: console.stdout, stderr: console.stderr, status: final)
+        #expect(!output.stdout.contains(DemoWorld.token), "token on stdout", sourceLocation: sourceLocation)
+        #expect(!output.stderr.contains(DemoWorld.token), "token on stderr", sourceLocation: sourceLocation)
+        return output
+    }
+
+    var context: ShellContext { session.context }
+
+    func complete(_ text: String) -> CompletionResult {
+        Completer(registry: .standard, session: session).complete(text)
+    }
+}
+
+/// `@Suite(.sandbox())`: one sandbox for every test of the suite, stopped when the suite ends.
+struct SharedSandbox: SuiteTrait, TestScoping {
+    @TaskLocal static var current: SandboxFixture?
+
+    var stepSeconds: Double
+
+    var isRecursive: Bool { false }
+
+    func provideScope(for test: Test, testCase: Test.Case?,
+                      performing function: @Sendable () async throws -> Void) async throws {
+        let fixture = try await SandboxFixture.start(stepSeconds: stepSeconds)
+        do {
+            try await Self.$current.withValue(fixture) { try await function() }
+        } catch {
+            await fixture.stop()
+            throw error
+        }
+        await fixture.stop()
+    }
+}
+
+extension Trait where Self == SharedSandbox {
+    static func sandbox(stepSeconds: Double = 0.05) -> Self { SharedSandbox(stepSeconds: stepSeconds) }
+}
+
+/// A shell on the suite's sandbox (account 43 in context unless `account: false`).
+func withShell<T>(account: Bool = true, stepSeconds: Double? = nil,
+                  _ body: (ShellHarness, SandboxFixture) async throws -> T) async throws -> T {
+    try await SandboxFixture.with(stepSeconds: stepSeconds) { fixture in
+        try await body(fixture.shell(account: account), fixture)
+    }
+}
+
+extension String {
+    /// The header of a table printed on stdout, without the padding of a right-aligned first column.
+    var tableHeader: String? {
+        split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// The rows of a table printed on stdout, without its header.
+    var tableRows: [String] {
+        Array(split(separator: "\n").map(String.init).dropFirst())
+    }
+
+    /// The first column of each row of a table (ids).
+    var firstColumn: [String] {
+        tableRows.compactMap { $0.split(separator: " ").first.map(String.init) }
+    }
+}
