@@ -1,12 +1,20 @@
 import Foundation
 @testable import DbtArtifacts
+#if canImport(Sandbox)
+import Sandbox
+#endif
 
 /// The real dbt artifacts shipped with the Sandbox module's resources.
 enum Fixture {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()
-        .appendingPathComponent("../../Sources/Sandbox/Resources/dbt-artifacts")
-        .standardizedFileURL
+    static let root: URL = {
+        #if canImport(Sandbox)
+        if let readme = DemoArtifacts.fixtureURL("README.md") { return readme.deletingLastPathComponent() }
+        #endif
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/Sandbox/Resources/dbt-artifacts")
+            .standardizedFileURL
+    }()
 
     static func data(_ path: String) throws -> Data {
         try ArtifactFile.read(root.appendingPathComponent(path))
