@@ -25,10 +25,27 @@ struct CompletionScriptsTests {
             Issue.record("\(path) is missing; run `make completions` and commit completions/")
             return
         }
-        #expect(
-            committed == generated,
-            "\(path) is stale: it differs from `dbtsh --generate-completion-script \(shell)`; run `make completions` and commit completions/"
-        )
+        if committed != generated {
+            Issue.record(
+                """
+                \(path) is stale: it differs from `dbtsh --generate-completion-script \(shell)` \
+                (\(Self.firstDifference(committed, generated))); run `make completions` and commit completions/
+                """)
+        }
+    }
+
+    /// Where two texts part, as "line N: committed `…`, generated `…`" (without dumping whole scripts).
+    static func firstDifference(_ committed: String, _ generated: String) -> String {
+        let old = committed.split(separator: "\n", omittingEmptySubsequences: false)
+        let new = generated.split(separator: "\n", omittingEmptySubsequences: false)
+        for index in 0..<max(old.count, new.count) {
+            let left = index < old.count ? String(old[index]) : "<end of file>"
+            let right = index < new.count ? String(new[index]) : "<end of file>"
+            if left != right {
+                return "line \(index + 1): committed `\(left.prefix(120))`, generated `\(right.prefix(120))`"
+            }
+        }
+        return "same lines"
     }
 
     /// Runs the built dbtsh beside the tests and returns its stdout.
