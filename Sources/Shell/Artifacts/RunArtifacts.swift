@@ -18,7 +18,7 @@ struct RunArtifacts {
         if let file = invocation.value("file") { return try Self.decodeLocal(file, RunResults.decode) }
         guard let runID else { throw CommandFailure.usage("no run: give a run id or --file run_results.json") }
         let (data, _) = try await ArtifactStore(session: session).data(runID: runID, path: "run_results.json", step: try invocation.integer("step"))
-        return try Self.decodeRemote(data, RunResults.decode)
+        return try RunResults.decode(data)
     }
 
     /// The manifest when available; a missing one only weakens the answer.
@@ -28,7 +28,7 @@ struct RunArtifacts {
         guard let runID else { return nil }
         do {
             let (data, _) = try await ArtifactStore(session: session).data(runID: runID, path: "manifest.json", step: try invocation.integer("step"))
-            return try Self.decodeRemote(data, Manifest.decode)
+            return try Manifest.decode(data)
         } catch let failure as CommandFailure where failure.exitCode == ExitCode.apiRefused {
             session.console.errorLine("note: run \(runID) has no manifest.json; skip causes and file paths are left out")
             return nil
@@ -43,14 +43,6 @@ struct RunArtifacts {
             return try decode(data)
         } catch {
             throw CommandFailure.usage("\(path): \(error.description)")
-        }
-    }
-
-    static func decodeRemote<T>(_ data: Data, _ decode: (Data) throws(ArtifactError) -> T) throws -> T {
-        do {
-            return try decode(data)
-        } catch {
-            throw CommandFailure("dbt Cloud sent an unreadable artifact: \(error.description)", exitCode: ExitCode.network)
         }
     }
 

@@ -22,7 +22,7 @@ struct CatalogSource {
         let store = ArtifactStore(session: session)
         async let manifestData = try? store.data(runID: runID, path: "manifest.json", step: nil)
         let (catalogData, _) = try await store.data(runID: runID, path: "catalog.json", step: nil)
-        let catalog = try RunArtifacts.decodeRemote(catalogData, Catalog.decode)
+        let catalog = try Catalog.decode(catalogData)
         var manifest: Manifest?
         if let local = invocation.value("manifest") {
             manifest = try RunArtifacts.decodeLocal(local, Manifest.decode)
