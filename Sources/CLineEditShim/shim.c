@@ -127,10 +127,9 @@ static cel_notice *cel_take_notices_locked(void) {
     return taken;
 }
 
-static void cel_print_and_free(cel_notice *list, int clear_line) {
+static void cel_print_and_free(cel_notice *list) {
     while (list) {
         cel_notice *next = list->next;
-        if (clear_line) fputs("\r\033[K", stdout);
         cel_print_notice_locked(list->text);
         free(list->text);
         free(list);
@@ -228,9 +227,38 @@ static void cel_job_control_end(void) {
     sigaction(SIGQUIT, &saved_quit, NULL);
 }
 
-static void cel_redraw(EditLine *el) {
+static volatile int prompt_width = 0;
+
+void cel_set_prompt_width(int width) { prompt_width = width; }
+
+static int cel_editor_columns(EditLine *el) {
+    int columns = 0;
+    if (el_get(el, EL_GETTC, "co", &columns) != 0 || columns <= 0) columns = cel_terminal_columns(STDOUT_FILENO);
+    return columns;
+}
+
+/* Rows between the prompt's first row and the cursor, as libedit laid them out. */
+static int cel_rows_above_cursor(EditLine *el) {
+    const LineInfoW *line = el_wline(el);
+    int columns = cel_editor_columns(el);
+    if (line == NULL || columns <= 0) return 0;
+    long width = prompt_width;
+    for (const wchar_t *c = line->buffer; c < line->cursor; c++) {
+        int cells = wcwidth(*c);
+        width += cells >= 0 ? cells : 2;
+    }
+    return (int)(width / columns);
+}
+
+/* Moves to the prompt's first row and clears the screen below; caller holds notice_lock. */
+static void cel_clear_edit_area_locked(int rows_above) {
+    if (rows_above > 0) fprintf(stdout, "\033[%dA", rows_above);
+    fputs("\r\033[J", stdout);
+}
+
+static void cel_redraw(EditLine *el, int rows_above) {
     pthread_mutex_lock(&notice_lock);
-    fputs("\r\033[K", stdout);
+    cel_clear_edit_area_locked(rows_above);
     fflush(stdout);
     pthread_mutex_unlock(&notice_lock);
     el_set(el, EL_REFRESH);
@@ -258,14 +286,16 @@ static void cel_stop_self(EditLine *el) {
     if (tcgetattr(STDIN_FILENO, &cooked_termios) == 0) have_cooked_termios = 1;
     if (have_raw) tcsetattr(STDIN_FILENO, TCSADRAIN, &raw);
     cel_pipe_drain(&jobctl_pipe);
-    cel_redraw(el);
+    cel_redraw(el, 0);
 }
 
 static void cel_show_pending_notices(EditLine *el) {
     cel_pipe_drain(&notice_pipe);
+    int rows_above = cel_rows_above_cursor(el);
     pthread_mutex_lock(&notice_lock);
     cel_notice *list = cel_take_notices_locked();
-    cel_print_and_free(list, 1);
+    if (list) cel_clear_edit_area_locked(rows_above);
+    cel_print_and_free(list);
     pthread_mutex_unlock(&notice_lock);
     if (list) el_set(el, EL_REFRESH);
 }
@@ -303,14 +333,16 @@ static int cel_read_char(EditLine *el, wchar_t *out) {
             } else {
                 /* After an external SIGSTOP/SIGCONT the job's shell may have reset the tty. */
                 if (have_raw) tcsetattr(STDIN_FILENO, TCSADRAIN, &raw);
-                cel_redraw(el);
+                cel_redraw(el, 0);
             }
             continue;
         }
         if (fds[3].revents & POLLIN) {
             cel_pipe_drain(&winch_pipe);
+            /* Rows as laid out for the old width: a terminal that does not reflow keeps them. */
+            int rows_above = cel_rows_above_cursor(el);
             el_resize(el);
-            cel_redraw(el);
+            cel_redraw(el, rows_above);
             continue;
         }
         if (fds[4].revents & POLLIN) {
@@ -407,7 +439,7 @@ const char *cel_gets(EditLine *el, int *count) {
     pthread_mutex_unlock(&notice_lock);
     if (list) {
         pthread_mutex_lock(&notice_lock);
-        cel_print_and_free(list, 0);
+        cel_print_and_free(list);
         pthread_mutex_unlock(&notice_lock);
     }
     errno = saved;

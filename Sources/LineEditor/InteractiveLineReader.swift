@@ -120,6 +120,7 @@ public final class InteractiveLineReader: LineReader {
     private func setPrompt(_ text: String) {
         free(prompt)
         prompt = strdup(PromptMarkup.markingEscapes(in: text))
+        cel_set_prompt_width(Int32(PromptMarkup.visibleWidth(of: text)))
     }
 
     private func complete(in editor: OpaquePointer) -> UInt8 {

@@ -37,4 +37,16 @@ enum PromptMarkup {
         }
         return String(result)
     }
+
+    /// Cells the prompt's last row occupies on screen, escape sequences excluded.
+    static func visibleWidth(of prompt: String) -> Int {
+        let marked = markingEscapes(in: prompt)
+        let lastRow = marked.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? marked
+        let visible = lastRow.split(separator: ignoreMarker, omittingEmptySubsequences: false)
+            .enumerated()
+            .filter { $0.offset.isMultiple(of: 2) }
+            .map { String($0.element) }
+            .joined()
+        return DisplayWidth.of(visible)
+    }
 }

@@ -115,6 +115,9 @@ final class PseudoTerminal {
 
     // MARK: Output
 
+    /// Everything the program wrote, escapes included.
+    var rawTranscript: String { String(decoding: raw, as: UTF8.self) }
+
     /// Everything the program wrote, cleaned.
     var transcript: String { String(decoding: Self.clean(raw), as: UTF8.self) }
 

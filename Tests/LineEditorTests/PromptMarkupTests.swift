@@ -19,4 +19,10 @@ struct PromptMarkupTests {
     @Test func titleSequenceEndingInBell() {
         #expect(PromptMarkup.markingEscapes(in: "\u{1B}]0;dbtsh\u{7}> ") == "\u{1}\u{1B}]0;dbtsh\u{7}\u{1}> ")
     }
+
+    @Test func visibleWidthIgnoresEscapesAndEarlierRows() {
+        #expect(PromptMarkup.visibleWidth(of: "dbt acme > ") == 11)
+        #expect(PromptMarkup.visibleWidth(of: "\u{1B}[32mdbt\u{1B}[0m é> ") == 7)
+        #expect(PromptMarkup.visibleWidth(of: "context line\n日本> ") == 6)
+    }
 }

@@ -25,6 +25,9 @@ int cel_use_interruptible_reader(EditLine *el);
 int cel_source_editrc(EditLine *el);
 int cel_refresh(EditLine *el);
 
+/* Cells the prompt occupies on its last row, for redraws above a wrapped line. */
+void cel_set_prompt_width(int width);
+
 /* el_gets with job control, resize and notices active for its duration. */
 const char *cel_gets(EditLine *el, int *count);
 
