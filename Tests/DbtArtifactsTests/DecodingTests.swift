@@ -171,3 +171,31 @@ import Testing
         #expect(ArtifactSniffer.kind(of: Data("nope".utf8)) == nil)
     }
 }
+
+@Suite struct LenientDecodingTests {
+    @Test func validJSONThatIsNotAnObjectIsNotAnArtifact() {
+        #expect(throws: ArtifactError.missingField(.runResults, field: "results")) {
+            try RunResults.decode(Data("[1, 2, 3]".utf8))
+        }
+        #expect(ArtifactError.missingField(.catalog, field: "nodes").description
+            == "catalog.json: no `nodes` in the file; is it a dbt catalog.json?")
+    }
+
+    @Test func apiErrorEnvelopeIsNotARunResults() {
+        let envelope = Data(#"{"status": {"code": 404, "is_success": false, "user_message": "The requested resource was not found."}, "data": null}"#.utf8)
+        #expect(throws: ArtifactError.missingField(.runResults, field: "results")) { try RunResults.decode(envelope) }
+    }
+
+    @Test func unknownKeysAndMissingOptionalFieldsAreFine() throws {
+        let results = try RunResults.decode(Data("""
+        {"results": [{"unique_id": "model.p.a", "status": "success", "brand_new_field": {"x": [1, {"y": "}"}]}},
+                     {"status": "error"},
+                     {"unique_id": "model.p.b", "status": "error", "message": null, "execution_time": null}],
+         "future": true}
+        """.utf8))
+        #expect(results.results.map(\.uniqueID) == ["model.p.a", "model.p.b"])
+        #expect(results.which == nil)
+        #expect(results.command == .unknown)
+        #expect(results.result(for: "model.p.b")?.executionTime == nil)
+    }
+}

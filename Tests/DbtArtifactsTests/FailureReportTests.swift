@@ -99,3 +99,59 @@ import Testing
         #expect(json.contains(#""summary":{"#))
     }
 }
+
+/// `dbt build` also skips the models downstream of a node whose test failed, and a model
+/// whose unit test failed; parent_map alone does not show those edges.
+@Suite struct TestEdgeSkipCauseTests {
+    let report: FailureReport
+
+    init() throws {
+        let manifest = try Manifest.decode(Data("""
+        {"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"},
+         "nodes": {
+           "model.p.orders": {"name": "orders", "resource_type": "model"},
+           "test.p.unique_orders_id.abc123": {"name": "unique_orders_id", "resource_type": "test", "attached_node": "model.p.orders"},
+           "model.p.revenue": {"name": "revenue", "resource_type": "model"},
+           "model.p.customers": {"name": "customers", "resource_type": "model"},
+           "model.p.ltv": {"name": "ltv", "resource_type": "model"}},
+         "sources": {}, "exposures": {},
+         "unit_tests": {"unit_test.p.customers.segments": {"name": "segments", "resource_type": "unit_test", "model": "customers"}},
+         "parent_map": {
+           "model.p.orders": [],
+           "test.p.unique_orders_id.abc123": ["model.p.orders"],
+           "model.p.revenue": ["model.p.orders"],
+           "model.p.customers": [],
+           "unit_test.p.customers.segments": ["model.p.customers"],
+           "model.p.ltv": ["model.p.customers", "model.p.revenue"]}}
+        """.utf8))
+        let results = try RunResults.decode(Data("""
+        {"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json"},
+         "args": {"which": "build", "invocation_command": "dbt build"},
+         "results": [
+           {"unique_id": "model.p.orders", "status": "success"},
+           {"unique_id": "test.p.unique_orders_id.abc123", "status": "fail", "failures": 3, "message": "Got 3 results, configured to fail if != 0"},
+           {"unique_id": "unit_test.p.customers.segments", "status": "fail", "message": "actual differs from expected"},
+           {"unique_id": "model.p.customers", "status": "skipped"},
+           {"unique_id": "model.p.revenue", "status": "skipped"},
+           {"unique_id": "model.p.ltv", "status": "skipped"}]}
+        """.utf8))
+        report = FailureReport(results: results, manifest: manifest)
+    }
+
+    private func causes(_ id: String) -> [String] {
+        report.skipped.first { $0.uniqueID == id }?.skippedBecause.map(\.uniqueID) ?? ["missing"]
+    }
+
+    @Test func failedTestSkipsTheTestedModelsChildren() {
+        #expect(causes("model.p.revenue") == ["test.p.unique_orders_id.abc123"])
+        #expect(report.skipped.first { $0.uniqueID == "model.p.revenue" }?.skippedBecause.first?.via == ["model.p.orders"])
+    }
+
+    @Test func failedUnitTestSkipsItsModel() {
+        #expect(causes("model.p.customers") == ["unit_test.p.customers.segments"])
+    }
+
+    @Test func grandchildCollectsBothCauses() {
+        #expect(Set(causes("model.p.ltv")) == ["unit_test.p.customers.segments", "test.p.unique_orders_id.abc123"])
+    }
+}

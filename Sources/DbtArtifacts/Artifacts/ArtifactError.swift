@@ -7,6 +7,14 @@ public enum ArtifactKind: String, Sendable, Equatable, CaseIterable {
     case catalog = "catalog.json"
     case sources = "sources.json"
 
+    /// The top-level key every artifact of this kind has.
+    var mainField: String {
+        switch self {
+        case .runResults, .sources: return "results"
+        case .manifest, .catalog: return "nodes"
+        }
+    }
+
     /// The kind named by a `dbt_schema_version` URL such as
     /// `https://schemas.getdbt.com/dbt/run-results/v6.json`.
     init?(schemaVersion: String) {

@@ -59,7 +59,16 @@ func decodeArtifact<Result>(
             var scanner = JSONScanner(bytes)
             if scanner.isAtEnd { throw ArtifactError.empty(kind) }
             let first = try scanner.peek()
-            guard first == UInt8(ascii: "{") else { throw scanner.unexpected(first) }
+            switch first {
+            case UInt8(ascii: "{"):
+                break
+            case UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                try scanner.skipValue()
+                throw ArtifactError.missingField(kind, field: kind.mainField)
+            default:
+                throw scanner.unexpected(first)
+            }
             return try body(&scanner)
         }
     } catch let error as JSONScanError {

@@ -12,6 +12,8 @@ public struct FreshnessResult: Sendable, Encodable {
     public var warnAfter: String?
     public var errorAfter: String?
     public var executionTime: Double?
+    /// The error text of a `runtime error` result (not written by dbt 1.11, which drops them).
+    public var error: String?
 
     /// `source_name.table`, e.g. `erp.inventory_levels`.
     public var name: String { NodeNames.shortName(uniqueID) }
@@ -20,7 +22,7 @@ public struct FreshnessResult: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case uniqueID = "unique_id", status, maxLoadedAt = "max_loaded_at", snapshottedAt = "snapshotted_at"
         case ageSeconds = "age_seconds", warnAfter = "warn_after", errorAfter = "error_after"
-        case executionTime = "execution_time"
+        case executionTime = "execution_time", error
     }
 }
 
@@ -110,6 +112,8 @@ public struct SourceFreshness: Sendable, Encodable {
                     result.ageSeconds = try scanner.readOptionalDouble()
                 } else if scanner.key(key, is: "execution_time") {
                     result.executionTime = try scanner.readOptionalDouble()
+                } else if scanner.key(key, is: "error") {
+                    result.error = try scanner.readOptionalString()
                 } else if scanner.key(key, is: "criteria") {
                     (result.warnAfter, result.errorAfter) = try readCriteria(&scanner)
                 } else {
