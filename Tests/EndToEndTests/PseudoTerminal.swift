@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,6 +33,37 @@ final class PseudoTerminal {
         self.home = home
 
         var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        var environment = [
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "TERM": "xterm",
+            "HOME": home.path,
+            "XDG_STATE_HOME": home.appendingPathComponent("state").path,
+            "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
+            "XDG_CACHE_HOME": home.appendingPathComponent("cache").path,
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        environment.merge(extra) { _, new in new }
+        let argv = [executable.path] + arguments
+        let envp = environment.map { "\($0.key)=\($0.value)" }
+
+        // Serialised: until FD_CLOEXEC is set, a child spawned by a parallel test would
+        // inherit this pty's descriptors.
+        let (master, pid) = try Self.spawnLock.withLock { _ in
+            try Self.spawn(executable: executable, argv: argv, envp: envp, size: &size)
+        }
+        self.master = master
+        self.processID = pid
+    }
+
+    private static let spawnLock = Mutex(())
+
+    private static func spawn(
+        executable: URL,
+        argv: [String],
+        envp: [String],
+        size: inout winsize
+    ) throws -> (master: Int32, pid: pid_t) {
         var master: Int32 = -1
         var slave: Int32 = -1
         guard openpty(&master, &slave, nil, nil, &size) == 0 else {
@@ -40,11 +72,13 @@ final class PseudoTerminal {
         _ = fcntl(master, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
         defer { close(slave) }
-        guard let slaveName = ttyname(slave).map({ String(cString: $0) }) else {
+        // ttyname's static buffer is shared by tests running in parallel: use ttyname_r.
+        var nameBuffer = [CChar](repeating: 0, count: 256)
+        guard ttyname_r(slave, &nameBuffer, nameBuffer.count) == 0 else {
             close(master)
-            throw Failure(description: "ttyname failed")
+            throw Failure(description: "ttyname_r failed")
         }
-        self.master = master
+        let slaveName = String(decoding: nameBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -70,23 +104,9 @@ final class PseudoTerminal {
         let setSessionID: Int32 = 0x80  // POSIX_SPAWN_SETSID, hidden behind _GNU_SOURCE
         posix_spawnattr_setflags(&attributes, Int16(setSessionID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        var environment = [
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "TERM": "xterm",
-            "HOME": home.path,
-            "XDG_STATE_HOME": home.appendingPathComponent("state").path,
-            "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
-            "XDG_CACHE_HOME": home.appendingPathComponent("cache").path,
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
-        environment.merge(extra) { _, new in new }
-
-        let argv = [executable.path] + arguments
-        let envp = environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
-        let status = Self.withCStrings(argv) { cArguments in
-            Self.withCStrings(envp) { cEnvironment in
+        let status = withCStrings(argv) { cArguments in
+            withCStrings(envp) { cEnvironment in
                 posix_spawn(&pid, executable.path, &actions, &attributes, cArguments, cEnvironment)
             }
         }
@@ -94,7 +114,7 @@ final class PseudoTerminal {
             close(master)
             throw Failure(description: "posix_spawn \(executable.path) failed: \(String(cString: strerror(status)))")
         }
-        self.processID = pid
+        return (master, pid)
     }
 
     deinit {
