@@ -49,7 +49,7 @@ struct RunWaiter {
                     session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
                     return report(run, invocation: invocation)
                 }
-            } catch let error as DbtCloudError where error.exitCode == ExitCode.network {
+            } catch let error as DbtCloudError where error.exitCode == ExitCode.network || error.status == 429 {
                 if lastFailure == nil { progress.note("dbt Cloud did not answer (\(error.kind)); still waiting") }
                 lastFailure = error
             }
