@@ -155,3 +155,28 @@ import Testing
         #expect(Set(causes("model.p.ltv")) == ["unit_test.p.customers.segments", "test.p.unique_orders_id.abc123"])
     }
 }
+
+@Suite struct EphemeralSkipCauseTests {
+    @Test func causeIsFoundThroughAnEphemeralModelButNotThroughUnselectedOnes() throws {
+        let manifest = try Manifest.decode(Data("""
+        {"nodes": {
+           "model.p.broken": {"name": "broken", "resource_type": "model", "config": {"materialized": "table"}},
+           "model.p.inlined": {"name": "inlined", "resource_type": "model", "config": {"materialized": "ephemeral"}},
+           "model.p.final": {"name": "final", "resource_type": "model", "config": {"materialized": "table"}},
+           "model.p.unselected": {"name": "unselected", "resource_type": "model", "config": {"materialized": "view"}},
+           "model.p.other": {"name": "other", "resource_type": "model", "config": {"materialized": "table"}}},
+         "parent_map": {"model.p.inlined": ["model.p.broken"], "model.p.final": ["model.p.inlined"],
+                        "model.p.unselected": ["model.p.broken"], "model.p.other": ["model.p.unselected"]}}
+        """.utf8))
+        let results = try RunResults.decode(Data("""
+        {"results": [{"unique_id": "model.p.broken", "status": "error", "message": "boom"},
+                     {"unique_id": "model.p.final", "status": "skipped"},
+                     {"unique_id": "model.p.other", "status": "skipped"}]}
+        """.utf8))
+        let report = FailureReport(results: results, manifest: manifest)
+        let final = try #require(report.skipped.first { $0.uniqueID == "model.p.final" })
+        #expect(final.skippedBecause == [SkipCause(uniqueID: "model.p.broken", status: .error, via: ["model.p.inlined"])])
+        let other = try #require(report.skipped.first { $0.uniqueID == "model.p.other" })
+        #expect(other.skippedBecause.isEmpty)
+    }
+}

@@ -111,13 +111,14 @@ public struct FailureReport: Sendable, Encodable {
     }
 }
 
-/// Finds why dbt skipped a node: walks `parent_map` upward through skipped nodes (and nodes
-/// absent from the run, such as ephemeral models) to the nearest errored or failed ones.
+/// Finds why dbt skipped a node: walks `parent_map` upward through skipped nodes (and
+/// ephemeral models, which are never in run_results) to the nearest errored or failed ones.
 /// Like `dbt build`, a failing test also blocks the models downstream of the node it tests.
 struct SkipCauseFinder {
     private let results: RunResults
     private let manifest: Manifest?
     private var parentCache: [String: [String]] = [:]
+    private var ephemeralCache: [String: Bool] = [:]
     private let failingTests: [(id: String, status: NodeStatus, parents: Set<String>)]
 
     init(results: RunResults, manifest: Manifest?) {
@@ -141,6 +142,14 @@ struct SkipCauseFinder {
         return parents
     }
 
+    /// Ephemeral models never appear in run_results; dbt inlines them into their children.
+    private mutating func isEphemeral(_ uniqueID: String) -> Bool {
+        if let cached = ephemeralCache[uniqueID] { return cached }
+        let ephemeral = manifest?.node(uniqueID)?.materialized == "ephemeral"
+        ephemeralCache[uniqueID] = ephemeral
+        return ephemeral
+    }
+
     mutating func causes(of uniqueID: String) -> [SkipCause] {
         guard let manifest else { return [] }
         var causes: [SkipCause] = []
@@ -161,7 +170,7 @@ struct SkipCauseFinder {
                         let chain = pathTo[current] ?? []
                         causes.append(SkipCause(uniqueID: parent, status: status, via: chain.reversed()))
                     }
-                } else if status == nil || status == .skipped {
+                } else if status == .skipped || (status == nil && isEphemeral(parent)) {
                     if walked.insert(parent).inserted {
                         pathTo[parent] = (pathTo[current] ?? []) + [parent]
                         queue.append(parent)
