@@ -129,7 +129,9 @@ struct RetryCommand: ShellCommand {
         let account = try session.requireAccount()
         let runID = try await session.requireRun(invocation.positional(0))
         let run = try await session.api().retryRun(accountID: account, id: runID)
-        session.updateContext { $0.run = .init(id: run.id, name: run.status?.name) }
+        var context = session.context
+        try await ContextFollower(session: session, resolver: EntityResolver(session: session)).place(run: run, in: &context)
+        session.context = context
         session.console.errorLine("retrying run \(runID) as run \(run.id)")
         guard invocation.has("wait") else {
             RunSummary.print(run, invocation: invocation, session: session)

@@ -4,7 +4,7 @@ struct UseCommand: ShellCommand {
     var spec: CommandSpec {
         CommandSpec("use", summary: "set a level of the context by id, exact name or unique name prefix",
                     discussion: "Setting a job also sets its project and environment; setting a run also sets its job. 'use run latest' and 'use run last-failed' pick from the current job's runs. A failed 'use' leaves the context unchanged.",
-                    positionals: [PositionalSpec("LEVEL", .contextLevel), PositionalSpec("ID|NAME", .text)],
+                    positionals: [PositionalSpec("LEVEL", .contextLevel), PositionalSpec("ID|NAME", .text, variadic: true)],
                     examples: ["use account 43", "use project analytics", "use job 'Nightly build'", "use run latest"])
     }
 
