@@ -45,7 +45,12 @@ struct ShowCommand: ShellCommand {
             raw = try await client.job(accountID: try session.requireAccount(), id: try await id()).raw
         case .run:
             let runID = try await id()
-            raw = try await client.run(accountID: try session.requireAccount(), id: runID, include: [.trigger, .job]).raw
+            let run = try await client.run(accountID: try session.requireAccount(), id: runID, include: [.trigger, .job, .runSteps])
+            if !session.wantsJSON(invocation) {
+                RunDetailText.print(run, to: session.console)
+                return 0
+            }
+            raw = run.raw
         }
         if session.wantsJSON(invocation) {
             session.console.line(raw.prettyText)
@@ -97,6 +102,33 @@ enum ObjectOutput {
             let text = value.compactText
             return text.count > 100 ? String(text.prefix(99)) + "…" : text
         default: return value.compactText
+        }
+    }
+}
+
+/// A run as a person reads it: status, timing, what triggered it, and its steps.
+enum RunDetailText {
+    static func print(_ run: Run, to console: any Console) {
+        var lines: [(String, String)] = [("run", String(run.id))]
+        if let job = run.job { lines.append(("job", "\(job.id) \(job.name ?? "")")) } else if let jobID = run.jobID { lines.append(("job", String(jobID))) }
+        lines.append(("status", (run.status?.name ?? "unknown") + (run.statusMessage.map { " (\($0))" } ?? "")))
+        if let created = run.createdAt { lines.append(("created", TimeText.short(created))) }
+        if let started = run.startedAt { lines.append(("started", TimeText.short(started))) }
+        if let finished = run.finishedAt { lines.append(("finished", TimeText.short(finished))) }
+        if run.duration != nil { lines.append(("duration", TimeText.duration(run.duration) + " (queued \(TimeText.duration(run.queuedDuration)))")) }
+        if let cause = run.trigger?.cause { lines.append(("cause", cause)) }
+        if let branch = run.gitBranch ?? run.trigger?.gitBranch { lines.append(("git", branch + (run.gitSha.map { " @ \($0.prefix(10))" } ?? ""))) }
+        if let steps = run.trigger?.stepsOverride, !steps.isEmpty { lines.append(("steps override", steps.joined(separator: "; "))) }
+        if let version = run.dbtVersion { lines.append(("dbt", version)) }
+        if let href = run.href { lines.append(("url", href)) }
+        if run.status == .error { lines.append(("retry", run.canRetry == true ? "possible ('retry')" : (run.retryNotSupportedReason ?? "not possible"))) }
+        for (key, value) in lines { console.line((key + ":").padding(16) + value) }
+        let steps = run.steps.sorted { ($0.index ?? 0) < ($1.index ?? 0) }
+        guard !steps.isEmpty else { return }
+        console.line("steps:")
+        for step in steps {
+            let mark = step.status == .error ? "✗" : (step.status == .success ? "✓" : "·")
+            console.line("  \(step.index ?? 0) \(mark) \((step.status?.name ?? "").padding(9))\(TimeText.duration(step.duration).leftPadded(6))  \(step.name ?? "")")
         }
     }
 }
