@@ -31,7 +31,9 @@ import Testing
         #expect(model.message?.contains("Binder Error: Referenced column \"gross_order_value_usd\" not found") == true)
         #expect(model.relationName == "\"warehouse\".\"intermediate\".\"int_customer_order_history\"")
         #expect(model.failures == nil)
-        #expect(model.startedAt != nil)
+        let timing = try #require(results.timing(of: model.uniqueID))
+        #expect(timing.startedAt?.hasPrefix("2026-11-28T23:57:") == true)
+        #expect(results.timing(of: "model.lumen_shop.dim_customers") == nil)
         let sql = try #require(results.compiledCode(of: model.uniqueID))
         #expect(sql.contains("gross_order_value_usd"))
     }

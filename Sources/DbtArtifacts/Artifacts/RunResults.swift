@@ -12,10 +12,10 @@ public struct NodeResult: Sendable, Encodable {
     public var threadID: String?
     public var adapterMessage: String?
     public var rowsAffected: Int?
-    public var startedAt: String?
-    public var completedAt: String?
     /// Byte offset of the `compiled_code` value, decoded on demand.
     var compiledCodeOffset: Int?
+    /// Byte offset of the `timing` array, decoded on demand.
+    var timingOffset: Int?
 
     public var resourceType: String { NodeNames.resourceType(of: uniqueID) }
     public var hasCompiledCode: Bool { compiledCodeOffset != nil }
@@ -29,8 +29,15 @@ public struct NodeResult: Sendable, Encodable {
         case uniqueID = "unique_id", status, message, failures
         case executionTime = "execution_time", relationName = "relation_name", compiled
         case threadID = "thread_id", adapterMessage = "adapter_message", rowsAffected = "rows_affected"
-        case startedAt = "started_at", completedAt = "completed_at"
     }
+}
+
+/// When a node ran, as ISO-8601 text from run_results `timing[]`.
+public struct NodeTiming: Sendable, Encodable, Equatable {
+    public var startedAt: String?
+    public var completedAt: String?
+
+    enum CodingKeys: String, CodingKey { case startedAt = "started_at", completedAt = "completed_at" }
 }
 
 /// Which dbt command wrote a run_results.json, from `args.which`.
@@ -197,7 +204,8 @@ public struct RunResults: Sendable {
             } else if scanner.key(key, is: "adapter_response") {
                 (result.adapterMessage, result.rowsAffected) = try readAdapterResponse(&scanner)
             } else if scanner.key(key, is: "timing") {
-                (result.startedAt, result.completedAt) = try readTiming(&scanner)
+                result.timingOffset = scanner.position
+                try scanner.skipValue()
             } else {
                 try scanner.skipValue()
             }
@@ -223,6 +231,16 @@ public struct RunResults: Sendable {
             }
         }
         return (message, rows)
+    }
+
+    /// When the node started (its first timing phase) and ended (its last one); nil for skipped nodes.
+    public func timing(of uniqueID: String) -> NodeTiming? {
+        guard let offset = result(for: uniqueID)?.timingOffset else { return nil }
+        return data.withJSONBytes { bytes in
+            var scanner = JSONScanner(bytes, position: offset)
+            guard let (started, completed) = try? Self.readTiming(&scanner), started != nil || completed != nil else { return nil }
+            return NodeTiming(startedAt: started, completedAt: completed)
+        }
     }
 
     /// The start of the first timing phase and the end of the last one.
