@@ -46,14 +46,14 @@ public final class InteractiveLineReader: LineReader {
         }
         self.editor = editor
         history.load()
-        configure(programName: programName)
+        configure()
     }
 
     deinit {
         close()
     }
 
-    private func configure(programName: String) {
+    private func configure() {
         _ = cel_set_clientdata(editor, Unmanaged.passUnretained(self).toOpaque())
         _ = cel_set_editor(editor, "emacs")
         _ = cel_set_signal_handling(editor, 0)
@@ -135,17 +135,20 @@ public final class InteractiveLineReader: LineReader {
             return UInt8(CC_REFRESH)
         case .list(let items):
             let lines = ColumnLayout.lines(for: items, width: Terminal.columns())
-            if lines.count >= Terminal.rows() - 1 {
-                cel_write_stdout("\r\nDisplay all \(items.count) possibilities? (y or n) ")
-                let key = cel_read_key(editor)
-                guard key == Int32(UInt8(ascii: "y")) || key == Int32(UInt8(ascii: "Y")) || key == Int32(UInt8(ascii: " ")) else {
-                    cel_write_stdout("\r\n")
-                    return UInt8(CC_REDISPLAY)
-                }
+            if lines.count >= Terminal.rows() - 1, !confirmsLongList(of: items.count, in: editor) {
+                cel_write_stdout("\r\n")
+                return UInt8(CC_REDISPLAY)
             }
             cel_write_stdout("\r\n" + lines.map { $0 + "\r\n" }.joined())
             return UInt8(CC_REDISPLAY)
         }
+    }
+
+    /// Asks, like bash, before a list that would scroll the prompt away.
+    private func confirmsLongList(of count: Int, in editor: OpaquePointer) -> Bool {
+        cel_write_stdout("\r\nDisplay all \(count) possibilities? (y or n) ")
+        let key = cel_read_key(editor)
+        return [UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: " ")].map(Int32.init).contains(key)
     }
 
     private static func textBeforeCursor(in editor: OpaquePointer) -> String {
