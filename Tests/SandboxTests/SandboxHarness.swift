@@ -68,6 +68,7 @@ struct SandboxClient {
 }
 
 /// Starts a sandbox (fast runs by default), hands a client to `body`, and tears both down.
+@discardableResult
 func withSandbox<T>(
     _ configuration: SandboxConfiguration = SandboxConfiguration(stepSeconds: 0.05),
     trustingCertificate: Bool = false,
