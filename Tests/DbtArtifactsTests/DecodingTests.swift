@@ -167,6 +167,13 @@ import Testing
         }
     }
 
+    @Test func emptyFileOnDiskReadsAsEmptyArtifact() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dbtsh-empty-\(UUID().uuidString).json")
+        try Data().write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(throws: ArtifactError.empty(.catalog)) { try Catalog.decode(try ArtifactFile.read(url)) }
+    }
+
     @Test func sniffsTheKind() throws {
         #expect(ArtifactSniffer.kind(of: try Fixture.data("failure/catalog.json")) == .catalog)
         #expect(ArtifactSniffer.kind(of: try Fixture.data("failure/sources.json")) == .sources)

@@ -56,9 +56,9 @@ public struct SQLLookup: Sendable {
         default:
             break
         }
-        if let result = results?.result(for: uniqueID) {
+        if let results, let result = results.result(for: uniqueID) {
             if result.status == .skipped {
-                var finder = SkipCauseFinder(results: results!, manifest: manifest)
+                var finder = SkipCauseFinder(results: results, manifest: manifest)
                 let causes = finder.causes(of: uniqueID)
                 let because = causes.isEmpty
                     ? "an upstream node failed"
@@ -67,7 +67,7 @@ public struct SQLLookup: Sendable {
             }
             return "\(name) has no compiled SQL in this run (status \(result.status.rawValue))"
         }
-        if node == nil, results?.result(for: uniqueID) == nil {
+        if node == nil {
             return "no node \(uniqueID) in these artifacts"
         }
         if results != nil {

@@ -31,6 +31,7 @@ public struct NodeStatus: RawRepresentable, Hashable, Sendable, Encodable, Custo
 }
 
 /// The kind of node a `unique_id` names: its first dot-separated component.
+/// Names read off a `unique_id` (`<resource_type>.<package>.<name>[.<hash or table>]`).
 public enum NodeNames {
     public static func resourceType(of uniqueID: String) -> String {
         guard let dot = uniqueID.firstIndex(of: ".") else { return uniqueID }
@@ -43,13 +44,7 @@ public enum NodeNames {
     public static func shortName(_ uniqueID: String) -> String {
         let parts = uniqueID.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count >= 3 else { return uniqueID }
-        switch parts[0] {
-        case "test" where parts.count >= 4:
-            return parts[2..<(parts.count - 1)].joined(separator: ".")
-        case "source", "unit_test":
-            return parts[2...].joined(separator: ".")
-        default:
-            return parts[2...].joined(separator: ".")
-        }
+        let end = parts[0] == "test" && parts.count >= 4 ? parts.count - 1 : parts.count
+        return parts[2..<end].joined(separator: ".")
     }
 }
