@@ -74,10 +74,13 @@ public enum ArtifactError: Error, CustomStringConvertible, Equatable, Sendable {
 }
 
 public enum ArtifactFile {
-    /// Reads a whole file into memory, with a one-line error when it cannot.
-    public static func read(_ url: URL) throws(ArtifactError) -> Data {
+    /// Reads a whole file, with a one-line error when it cannot. `mapped` maps it instead of
+    /// copying it (faster for one-shot commands on large files; the file must then not be
+    /// truncated or rewritten in place while the returned data, or an artifact decoded from
+    /// it, is alive).
+    public static func read(_ url: URL, mapped: Bool = false) throws(ArtifactError) -> Data {
         do {
-            return try Data(contentsOf: url, options: .alwaysMapped)
+            return try Data(contentsOf: url, options: mapped ? .alwaysMapped : [])
         } catch let error as CocoaError {
             throw .unreadable(path: url.path, reason: reason(error))
         } catch {
