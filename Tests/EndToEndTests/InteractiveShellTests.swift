@@ -20,125 +20,147 @@ struct InteractiveShellTests {
 
     private func exitWithControlD(_ terminal: PseudoTerminal) throws {
         try terminal.type("\u{04}")
-        #expect(try terminal.waitForExit(timeout: 10) == 0)
-        #expect(terminal.terminalIsRestored)
+        let status = try terminal.waitForExit(timeout: 10)
+        try check(status == 0, "exit status \(status)")
+        try check(terminal.terminalIsRestored, "the terminal was left in raw mode")
     }
 
-    @Test func tabCompletesAVerb() throws {
-        let shell = try startShell()
-        try shell.type("he\t")
-        try shell.expect("help ")
-        try shell.type("\r")
-        try shell.expect(Self.prompt, timeout: 10)
-        try exitWithControlD(shell)
-    }
-
-    @Test func anUnknownVerbGetsASuggestion() throws {
-        let shell = try startShell()
-        try shell.type("hlep\r")
-        try shell.expect("did you mean help?", timeout: 10)
-        try shell.expect(Self.prompt)
-        try exitWithControlD(shell)
-    }
-
-    @Test func controlCAtThePromptKeepsTheShell() throws {
-        let shell = try startShell()
-        try shell.type("abc")
-        try shell.expect("abc")
-        try shell.type("\u{03}")
-        try shell.expect("^C")
-        try shell.expect(Self.prompt)
-        try shell.type("\u{03}")
-        try shell.expect(Self.prompt)
-        try shell.type("hlep\r")
-        try shell.expect("did you mean help?", timeout: 10)
-        try exitWithControlD(shell)
-    }
-
-    @Test func controlCStopsAWaitAndKeepsTheShell() throws {
-        let shell = try startShell()
-        try shell.type("use job 43167\r")
-        try shell.expect("job 43167" + Self.prompt, timeout: 10)
-        try shell.type("run --wait\r")
-        try shell.expect("triggered run", timeout: 10)
-        try shell.waitForCanonicalMode()
-        try shell.send("\u{03}")
-        try shell.expect("interrupted", timeout: 10)
-        try shell.expect(Self.prompt, timeout: 10)
-        try shell.type("hlep\r")
-        try shell.expect("did you mean help?", timeout: 10)
-        try exitWithControlD(shell)
-    }
-
-    @Test func aRunFinishingInTheBackgroundIsAnnouncedAboveTheLineBeingTyped() throws {
-        let shell = try startShell()
-        try shell.type("use job 43168\r")
-        try shell.expect("job 43168" + Self.prompt, timeout: 10)
-        try shell.type("run\r")
-        try shell.expect("triggered run", timeout: 10)
-        try shell.expect(Self.prompt, timeout: 10)
-        try shell.type("he")
-        try shell.expect("he")
-        try shell.expect("[notice] run", timeout: 60)
-        try shell.expect(Self.prompt + "he")
-        try shell.type("\t")
-        try shell.expect("lp ")
-        try shell.type("\r")
-        try shell.expect("Ctrl-C stops a command", timeout: 10)
-        try shell.expect(Self.prompt)
-        try exitWithControlD(shell)
-    }
-
-    @Test func controlDExitsZeroAndRestoresTheTerminal() throws {
-        let shell = try startShell()
-        try exitWithControlD(shell)
-    }
-
-    @Test func exitLeavesWithStatusZero() throws {
-        let shell = try startShell()
-        try shell.type("exit\r")
-        #expect(try shell.waitForExit(timeout: 10) == 0)
-        #expect(shell.terminalIsRestored)
-    }
-
-    @Test func aSecondSessionFindsTheFirstSessionsHistory() throws {
-        let home = try PseudoTerminal.makeTemporaryHome()
-        defer { try? FileManager.default.removeItem(at: home) }
-        do {
-            let first = try startShell(home: home)
-            try first.type("help use\r")
-            try first.expect(Self.prompt, timeout: 10)
-            try exitWithControlD(first)
+    @Test func tabCompletesAVerb() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("he\t")
+            try shell.expect("help ")
+            try shell.type("\r")
+            try shell.expect(Self.prompt, timeout: 10)
+            try exitWithControlD(shell)
         }
-        let file = home.appendingPathComponent("state/dbtsh/history")
-        #expect(FileManager.default.fileExists(atPath: file.path))
-        let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
-        #expect(mode?.intValue == 0o600)
-
-        let second = try startShell(home: home)
-        try second.type("\u{1B}[A")
-        try second.expect("help use")
-        try second.type("\u{03}")
-        try second.expect(Self.prompt)
-        try exitWithControlD(second)
     }
 
-    @Test func nonASCIIInputSurvivesWithoutALocaleInTheEnvironment() throws {
-        let shell = try startShell(environment: ["LANG": "", "LC_ALL": ""])
-        try shell.type("hélp 日本\r")
-        try shell.expect("'hélp'", timeout: 10)
-        try shell.expect(Self.prompt)
-        try exitWithControlD(shell)
+    @Test func anUnknownVerbGetsASuggestion() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("hlep\r")
+            try shell.expect("did you mean help?", timeout: 10)
+            try shell.expect(Self.prompt)
+            try exitWithControlD(shell)
+        }
     }
 
-    @Test func aResizedWindowStillEdits() throws {
-        let shell = try startShell(columns: 100)
-        try shell.type("hl")
-        try shell.expect("hl")
-        shell.resize(columns: 40, rows: 24)
-        try shell.expect(Self.prompt + "hl")
-        try shell.type("ep\r")
-        try shell.expect("did you mean help?", timeout: 10)
-        try exitWithControlD(shell)
+    @Test func controlCAtThePromptKeepsTheShell() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("abc")
+            try shell.expect("abc")
+            try shell.type("\u{03}")
+            try shell.expect("^C")
+            try shell.expect(Self.prompt)
+            try shell.type("\u{03}")
+            try shell.expect(Self.prompt)
+            try shell.type("hlep\r")
+            try shell.expect("did you mean help?", timeout: 10)
+            try exitWithControlD(shell)
+        }
+    }
+
+    @Test func controlCStopsAWaitAndKeepsTheShell() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("use job 43167\r")
+            try shell.expect("job 43167" + Self.prompt, timeout: 10)
+            try shell.type("run --wait\r")
+            try shell.expect("triggered run", timeout: 10)
+            try shell.waitForCanonicalMode()
+            try shell.send("\u{03}")
+            try shell.expect("interrupted", timeout: 10)
+            try shell.expect(Self.prompt, timeout: 10)
+            try shell.type("hlep\r")
+            try shell.expect("did you mean help?", timeout: 10)
+            try exitWithControlD(shell)
+        }
+    }
+
+    @Test func aRunFinishingInTheBackgroundIsAnnouncedAboveTheLineBeingTyped() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("use job 43168\r")
+            try shell.expect("job 43168" + Self.prompt, timeout: 10)
+            try shell.type("run\r")
+            try shell.expect("triggered run", timeout: 10)
+            try shell.expect(Self.prompt, timeout: 10)
+            try shell.type("he")
+            try shell.expect("he")
+            try shell.expect("[notice] run", timeout: 60)
+            try shell.expect(Self.prompt + "he")
+            try shell.type("\t")
+            try shell.expect("lp ")
+            try shell.type("\r")
+            try shell.expect("Ctrl-C stops a command", timeout: 10)
+            try shell.expect(Self.prompt)
+            try exitWithControlD(shell)
+        }
+    }
+
+    @Test func controlDExitsZeroAndRestoresTheTerminal() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try exitWithControlD(shell)
+        }
+    }
+
+    @Test func exitLeavesWithStatusZero() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("exit\r")
+            let status = try shell.waitForExit(timeout: 10)
+            try check(status == 0, "exit status \(status)")
+            try check(shell.terminalIsRestored, "the terminal was left in raw mode")
+        }
+    }
+
+    @Test func aSecondSessionFindsTheFirstSessionsHistory() async throws {
+        try await onOwnThread {
+            let home = try PseudoTerminal.makeTemporaryHome()
+            defer { try? FileManager.default.removeItem(at: home) }
+            do {
+                let first = try startShell(home: home)
+                try first.type("help use\r")
+                try first.expect(Self.prompt, timeout: 10)
+                try exitWithControlD(first)
+            }
+            let file = home.appendingPathComponent("state/dbtsh/history")
+            try check(FileManager.default.fileExists(atPath: file.path), "no history file after the first session")
+            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
+            try check(mode?.intValue == 0o600, "history file mode \(String(mode?.intValue ?? 0, radix: 8))")
+
+            let second = try startShell(home: home)
+            try second.type("\u{1B}[A")
+            try second.expect("help use")
+            try second.type("\u{03}")
+            try second.expect(Self.prompt)
+            try exitWithControlD(second)
+        }
+    }
+
+    @Test func nonASCIIInputSurvivesWithoutALocaleInTheEnvironment() async throws {
+        try await onOwnThread {
+            let shell = try startShell(environment: ["LANG": "", "LC_ALL": ""])
+            try shell.type("hélp 日本\r")
+            try shell.expect("'hélp'", timeout: 10)
+            try shell.expect(Self.prompt)
+            try exitWithControlD(shell)
+        }
+    }
+
+    @Test func aResizedWindowStillEdits() async throws {
+        try await onOwnThread {
+            let shell = try startShell(columns: 100)
+            try shell.type("hl")
+            try shell.expect("hl")
+            shell.resize(columns: 40, rows: 24)
+            try shell.expect(Self.prompt + "hl")
+            try shell.type("ep\r")
+            try shell.expect("did you mean help?", timeout: 10)
+            try exitWithControlD(shell)
+        }
     }
 }
