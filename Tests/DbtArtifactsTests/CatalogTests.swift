@@ -66,6 +66,9 @@ import Testing
         let detail = try #require(upper.detail(uniqueID: "model.lumen_shop.fct_daily_revenue"))
         #expect(detail.columns.first?.description == "Order date (UTC).")
         #expect(upper.resolve("fct_daily_revenue") == .found("model.lumen_shop.fct_daily_revenue"))
+        let hits = upper.search("Order DATE")
+        #expect(hits.map(\.field) == [.columnDescription])
+        #expect(hits.first?.column == "REVENUE_DATE")
     }
 
     @Test func withoutManifestColumnCommentsStillShow() throws {

@@ -162,7 +162,13 @@ public struct CatalogIndex: Sendable {
         let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !needle.isEmpty else { return [] }
         var hits: [SearchHit] = []
+        let rawNeedle = Array(needle.utf8)
+        let canPrefilter = rawNeedle.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
         for entry in catalog.nodes + catalog.sources {
+            if canPrefilter, !catalog.rawText(of: entry, contains: rawNeedle),
+               manifest?.rawText(of: entry.uniqueID, contains: rawNeedle) != true {
+                continue
+            }
             let node = manifest?.node(entry.uniqueID)
             let name = node?.displayName ?? NodeNames.shortName(entry.uniqueID)
             let lowerName = name.lowercased()

@@ -128,6 +128,25 @@ enum ASCIIBytes {
         return with(string) { equalIgnoringCase($0, lowered) }
     }
 
+    /// `haystack` contains `lowered` (already lower-case), ignoring the case of ASCII letters.
+    static func containsIgnoringCase(_ haystack: UnsafeBufferPointer<UInt8>, _ lowered: [UInt8]) -> Bool {
+        guard let first = lowered.first else { return true }
+        guard haystack.count >= lowered.count else { return false }
+        let upperFirst = first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") ? first - 0x20 : first
+        let last = haystack.count - lowered.count
+        var index = 0
+        while index <= last {
+            let byte = haystack[index]
+            if byte == first || byte == upperFirst {
+                var matched = 1
+                while matched < lowered.count, lower(haystack[index + matched]) == lowered[matched] { matched += 1 }
+                if matched == lowered.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
     /// `string` ends with `.` + `lowered`, ignoring case.
     static func hasDottedSuffixIgnoringCase(_ string: String, _ lowered: [UInt8]) -> Bool {
         let count = string.utf8.count

@@ -20,6 +20,8 @@ public struct CatalogEntry: Sendable, Encodable {
     public var owner: String?
     var columnsOffset: Int?
     var statsOffset: Int?
+    /// Where the entry's JSON text lies in the file.
+    var byteRange: Range<Int> = 0..<0
 
     enum CodingKeys: String, CodingKey {
         case uniqueID = "unique_id", section, tableType = "type", database, schema, name, comment, owner
@@ -83,6 +85,12 @@ public struct Catalog: Sendable {
         }
     }
 
+    /// True when the entry's JSON text contains `lowered` (ASCII, lower-case), ignoring case.
+    /// A cheap filter before decoding: any match in a name, type or comment shows in the text.
+    func rawText(of entry: CatalogEntry, contains lowered: [UInt8]) -> Bool {
+        data.withJSONBytes { ASCIIBytes.containsIgnoringCase(UnsafeBufferPointer(rebasing: $0[entry.byteRange]), lowered) }
+    }
+
     public static func decode(_ data: Data) throws(ArtifactError) -> Catalog {
         try decodeArtifact(data, as: .catalog) { scanner in
             var metadata = ArtifactMetadata()
@@ -134,6 +142,7 @@ public struct Catalog: Sendable {
                 try scanner.skipValue()
                 continue
             }
+            let start = scanner.position
             try scanner.beginObject()
             while let field = try scanner.nextKey() {
                 if scanner.key(field, is: "metadata") {
@@ -148,6 +157,7 @@ public struct Catalog: Sendable {
                     try scanner.skipValue()
                 }
             }
+            entry.byteRange = start..<scanner.position
             entries.append(entry)
         }
         return entries

@@ -78,7 +78,8 @@ public struct ManifestColumn: Sendable, Encodable, Equatable {
 /// Where each node of one top-level map (`nodes`, `sources`, …) starts, in file order.
 struct ManifestSectionIndex: Sendable {
     var ids: [String] = []
-    var offsets: [String: Int] = [:]
+    /// Where each value's JSON text lies in the file.
+    var ranges: [String: Range<Int>] = [:]
 }
 
 /// manifest.json (v12; older versions read the same way).
@@ -92,7 +93,7 @@ public struct Manifest: Sendable {
     private let sourceIndex: ManifestSectionIndex
     private let exposureIndex: ManifestSectionIndex
     private let unitTestIndex: ManifestSectionIndex
-    private let parentOffsets: [String: Int]
+    private let parentRanges: [String: Range<Int>]
     private let data: Data
 
     /// unique_ids of `nodes` (models, tests, seeds, snapshots, analyses, operations), in file order.
@@ -105,18 +106,28 @@ public struct Manifest: Sendable {
 
     /// A node from any of `nodes`, `sources`, `exposures`, `unit_tests`.
     public func node(_ uniqueID: String) -> ManifestNode? {
-        guard let offset = nodeIndex.offsets[uniqueID] ?? sourceIndex.offsets[uniqueID]
-            ?? exposureIndex.offsets[uniqueID] ?? unitTestIndex.offsets[uniqueID] else { return nil }
-        return decodeNode(uniqueID, at: offset)
+        guard let range = range(of: uniqueID) else { return nil }
+        return decodeNode(uniqueID, at: range.lowerBound)
+    }
+
+    private func range(of uniqueID: String) -> Range<Int>? {
+        nodeIndex.ranges[uniqueID] ?? sourceIndex.ranges[uniqueID]
+            ?? exposureIndex.ranges[uniqueID] ?? unitTestIndex.ranges[uniqueID]
     }
 
     public func contains(_ uniqueID: String) -> Bool {
-        nodeIndex.offsets[uniqueID] != nil || sourceIndex.offsets[uniqueID] != nil
-            || exposureIndex.offsets[uniqueID] != nil || unitTestIndex.offsets[uniqueID] != nil
+        range(of: uniqueID) != nil
     }
 
     /// True for an entry of `nodes` (not a source, exposure or unit test).
-    public func isInNodes(_ uniqueID: String) -> Bool { nodeIndex.offsets[uniqueID] != nil }
+    public func isInNodes(_ uniqueID: String) -> Bool { nodeIndex.ranges[uniqueID] != nil }
+
+    /// True when the node's JSON text contains `lowered` (ASCII, lower-case), ignoring case;
+    /// false for unknown nodes.
+    func rawText(of uniqueID: String, contains lowered: [UInt8]) -> Bool {
+        guard let range = range(of: uniqueID) else { return false }
+        return data.withJSONBytes { ASCIIBytes.containsIgnoringCase(UnsafeBufferPointer(rebasing: $0[range]), lowered) }
+    }
 
     /// `nodes`, all decoded (costly on a large manifest; prefer `node(_:)`).
     public var nodes: [String: ManifestNode] { decodeAll(nodeIndex) }
@@ -129,9 +140,9 @@ public struct Manifest: Sendable {
 
     /// The unique_ids a node depends on (`parent_map`).
     public func parents(of uniqueID: String) -> [String] {
-        guard let offset = parentOffsets[uniqueID] else { return [] }
+        guard let range = parentRanges[uniqueID] else { return [] }
         return data.withJSONBytes { bytes in
-            var scanner = JSONScanner(bytes, position: offset)
+            var scanner = JSONScanner(bytes, position: range.lowerBound)
             return (try? scanner.readStringArray()) ?? []
         }
     }
@@ -139,7 +150,7 @@ public struct Manifest: Sendable {
     /// `parent_map`, all decoded.
     public var parentMap: [String: [String]] {
         var map: [String: [String]] = [:]
-        for id in parentOffsets.keys { map[id] = parents(of: id) }
+        for id in parentRanges.keys { map[id] = parents(of: id) }
         return map
     }
 
@@ -193,7 +204,7 @@ public struct Manifest: Sendable {
     private func decodeAll(_ index: ManifestSectionIndex) -> [String: ManifestNode] {
         var map: [String: ManifestNode] = [:]
         map.reserveCapacity(index.ids.count)
-        for (id, offset) in index.offsets { map[id] = decodeNode(id, at: offset) }
+        for (id, range) in index.ranges { map[id] = decodeNode(id, at: range.lowerBound) }
         return map
     }
 
@@ -204,7 +215,7 @@ public struct Manifest: Sendable {
             var sources = ManifestSectionIndex()
             var exposures = ManifestSectionIndex()
             var unitTests = ManifestSectionIndex()
-            var parentOffsets: [String: Int] = [:]
+            var parentRanges: [String: Range<Int>] = [:]
             try scanner.beginObject()
             while let key = try scanner.nextKey() {
                 if scanner.key(key, is: "metadata") {
@@ -219,7 +230,7 @@ public struct Manifest: Sendable {
                 } else if scanner.key(key, is: "unit_tests") {
                     unitTests = try indexSection(&scanner)
                 } else if scanner.key(key, is: "parent_map") {
-                    parentOffsets = try indexSection(&scanner).offsets
+                    parentRanges = try indexSection(&scanner).ranges
                 } else {
                     try scanner.skipValue()
                 }
@@ -230,7 +241,7 @@ public struct Manifest: Sendable {
             }
             return Manifest(
                 metadata: metadata, nodeIndex: nodes, sourceIndex: sources, exposureIndex: exposures,
-                unitTestIndex: unitTests, parentOffsets: parentOffsets, data: data
+                unitTestIndex: unitTests, parentRanges: parentRanges, data: data
             )
         }
     }
@@ -238,14 +249,14 @@ public struct Manifest: Sendable {
     private init(
         metadata: ArtifactMetadata, nodeIndex: ManifestSectionIndex, sourceIndex: ManifestSectionIndex,
         exposureIndex: ManifestSectionIndex, unitTestIndex: ManifestSectionIndex,
-        parentOffsets: [String: Int], data: Data
+        parentRanges: [String: Range<Int>], data: Data
     ) {
         self.metadata = metadata
         self.nodeIndex = nodeIndex
         self.sourceIndex = sourceIndex
         self.exposureIndex = exposureIndex
         self.unitTestIndex = unitTestIndex
-        self.parentOffsets = parentOffsets
+        self.parentRanges = parentRanges
         self.data = data
     }
 
@@ -261,8 +272,9 @@ public struct Manifest: Sendable {
             let id = scanner.string(of: key)
             _ = try scanner.peek()
             index.ids.append(id)
-            index.offsets[id] = scanner.position
+            let start = scanner.position
             try scanner.skipValue()
+            index.ranges[id] = start..<scanner.position
         }
         return index
     }
