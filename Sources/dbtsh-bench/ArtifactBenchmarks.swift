@@ -54,18 +54,18 @@ struct ArtifactBenchmarks {
         if let catalogHelp, catalogHelp.contains("--file") {
             processes.measure("`catalog show \(files.node) --file` (\(Self.models) models)", runs: options.artifactRuns,
                               aim: "< 45 ms, < 40 MiB", note: "dbtsh -c, whole process; catalog.json \(catalogSize)",
-                              into: &table) {
+                              into: &table) { rss in
                 try Spawner.run(options.dbtsh, ["-c", "catalog show \(files.node) --file \(files.catalog)"],
                                 environment: environment, stdout: .file(workDirectory + "/catalog.out", write: true),
-                                stderr: .file(workDirectory + "/script.err", write: true))
+                                stderr: .file(workDirectory + "/script.err", write: true), measureRSS: rss)
             }
         } else {
             processes.measure("catalog.json decode + show \(files.node) (\(Self.models) models)", runs: options.artifactRuns,
                               aim: "< 45 ms, < 40 MiB",
                               note: "STAND-IN: dbtsh-bench --probe process (DbtArtifacts), dbtsh has no `catalog show --file` yet; \(catalogSize)",
-                              into: &table) {
+                              into: &table) { rss in
                 try Spawner.run(options.benchExecutable, ["--probe", "catalog", files.catalog, files.node],
-                                environment: environment, stderr: .file(workDirectory + "/script.err", write: true))
+                                environment: environment, stderr: .file(workDirectory + "/script.err", write: true), measureRSS: rss)
             }
         }
 
@@ -75,18 +75,18 @@ struct ArtifactBenchmarks {
         if let arguments = flags.arguments {
             processes.measure("`failures` on local files (\(Self.models) models)", runs: options.artifactRuns, aim: "",
                               note: "dbtsh -c, whole process; manifest \(manifestSize) + run_results \(resultsSize)",
-                              into: &table) {
+                              into: &table) { rss in
                 try Spawner.run(options.dbtsh, ["-c", (["failures"] + arguments).map(Self.quoted).joined(separator: " ")],
                                 environment: environment, stdout: .file(workDirectory + "/failures.out", write: true),
-                                stderr: .file(workDirectory + "/script.err", write: true))
+                                stderr: .file(workDirectory + "/script.err", write: true), measureRSS: rss)
             }
         } else {
             processes.measure("manifest + run_results decode + FailureReport (\(Self.models) models)",
                               runs: options.artifactRuns, aim: "",
                               note: "STAND-IN: dbtsh-bench --probe process (DbtArtifacts), dbtsh has no `failures` on files yet; manifest \(manifestSize) + run_results \(resultsSize)",
-                              into: &table) {
+                              into: &table) { rss in
                 try Spawner.run(options.benchExecutable, ["--probe", "failures", files.manifest, files.runResults],
-                                environment: environment, stderr: .file(workDirectory + "/script.err", write: true))
+                                environment: environment, stderr: .file(workDirectory + "/script.err", write: true), measureRSS: rss)
             }
         }
     }

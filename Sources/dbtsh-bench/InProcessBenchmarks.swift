@@ -59,7 +59,10 @@ enum InProcessBenchmarks {
 
     // MARK: 4. paging
 
-    static func paging(sandbox: SandboxServer, runs: Int, into table: inout Table) async {
+    /// Lists every run page by page and with pages in flight. On loopback the sandbox is the
+    /// bottleneck (it answers on the same 2 cores), so the pair is measured twice: as is, and
+    /// with a per-page latency injected by the sandbox, closer to a real dbt Cloud round trip.
+    static func paging(sandbox: SandboxServer, runs: Int, latency: Double, into table: inout Table) async {
         let client: DbtCloudClient
         do {
             client = try Self.client(for: sandbox)
@@ -67,6 +70,26 @@ enum InProcessBenchmarks {
             table.add(.failed("listing runs", "\(error)"))
             return
         }
+        // One page alone: what each of the ~27 requests costs, request to decoded models.
+        var pageTimes: [Double] = []
+        do {
+            for index in 0...20 {
+                let start = Spawner.now()
+                _ = try await client.runs(accountID: 43, filter: RunFilter(), limit: 100)
+                if index > 0 { pageTimes.append(Spawner.now() - start) }
+            }
+            table.add(.timing("one page of 100 runs (loopback)", Samples(pageTimes), note: "client.runs(limit: 100), decoded"))
+        } catch {
+            table.add(.failed("one page of 100 runs", "\(error)"))
+        }
+        await pagingPair(client: client, runs: runs, label: "loopback", into: &table)
+        sandbox.faults.add(FaultRule(.slow(seconds: latency), method: "GET", pathContains: "/runs/"))
+        await pagingPair(client: client, runs: max(1, runs / 2), label: "+\(Int(latency * 1000)) ms a page", into: &table)
+        sandbox.faults.clear()
+        await client.shutdown()
+    }
+
+    private static func pagingPair(client: DbtCloudClient, runs: Int, label: String, into table: inout Table) async {
         let listing = client.allRuns(accountID: 43, filter: RunFilter())
         var sequential: [Double] = []
         var concurrent: [Double] = []
@@ -85,18 +108,15 @@ enum InProcessBenchmarks {
                 }
             }
         } catch {
-            table.add(.failed("listing runs", "\(error)"))
-            await client.shutdown()
+            table.add(.failed("listing runs (\(label))", "\(error)"))
             return
         }
         let count = counts.sorted().map(String.init).joined(separator: "/")
-        let pageConcurrency = client.options.pageConcurrency
         let s = Samples(sequential)
         let c = Samples(concurrent)
-        table.add(.timing("list \(count) runs, sequential pages", s, note: "allRuns(...).sequential(), 100 a page"))
-        table.add(.timing("list \(count) runs, concurrent pages", c,
-                          note: "allRuns(...), up to \(pageConcurrency) pages in flight"))
-        table.add(.text("ratio sequential / concurrent", Format.ratio(s.median / c.median), note: "median"))
-        await client.shutdown()
+        table.add(.timing("list \(count) runs, sequential (\(label))", s, note: "allRuns(…).sequential(), 100 a page"))
+        table.add(.timing("list \(count) runs, concurrent (\(label))", c,
+                          note: "allRuns(…), up to \(client.options.pageConcurrency) pages in flight"))
+        table.add(.text("ratio sequential / concurrent (\(label))", Format.ratio(s.median / c.median), note: "medians"))
     }
 }

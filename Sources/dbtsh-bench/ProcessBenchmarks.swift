@@ -50,18 +50,20 @@ struct ProcessBenchmarks {
         var promptTimes: [Double] = []
         var promptRSS = 0
         var failure: String?
-        for index in 0..<(options.processRuns + 2) {
+        let runs = options.processRuns
+        let rssRuns = min(3, runs)
+        for index in 0..<(2 + runs + rssRuns) { // two warm-up runs, timed runs, RSS runs
+            let rss = index >= 2 + runs
             do {
                 let outcome = try Spawner.runInTerminal(options.dbtsh, arguments, environment: environment,
-                                                        afterPrompt: "exit\r", promptSeen: Self.promptSeen)
+                                                        afterPrompt: "exit\r", promptSeen: Self.promptSeen,
+                                                        measureRSS: rss)
                 guard let prompt = outcome.promptSeconds else {
                     failure = "no prompt within the deadline (exit \(outcome.exitStatus))"
                     break
                 }
-                if index >= 2 { // two warm-up runs
-                    promptTimes.append(prompt)
-                    promptRSS = max(promptRSS, outcome.peakRSSBytes)
-                }
+                if index >= 2 && !rss { promptTimes.append(prompt) }
+                if rss || (index >= 2 && !RSSProbe.available) { promptRSS = max(promptRSS, outcome.peakRSSBytes) }
             } catch {
                 failure = "\(error)"
                 break
@@ -71,12 +73,12 @@ struct ProcessBenchmarks {
             table.add(.failed("start-up to first prompt (pty)", failure))
         } else {
             table.add(.timing("start-up to first prompt (pty)", Samples(promptTimes), rss: promptRSS, aim: "< 25 ms",
-                              note: "openpty; spawn → `dbt … >` on the terminal; RSS of the whole session"))
+                              note: "openpty; spawn → `dbt … >` on the terminal; RSS of the whole session" + Self.rssCaveat))
         }
 
         let plain = Spawner.environment(home: home, extra: credentials())
-        measure("`dbtsh -c exit`", runs: options.processRuns, aim: "< 50 ms", note: "posix_spawn → wait4", into: &table) {
-            try Spawner.run(options.dbtsh, arguments + ["-c", "exit"], environment: plain)
+        measure("`dbtsh -c exit`", runs: options.processRuns, aim: "< 50 ms", note: "posix_spawn → wait4", into: &table) { rss in
+            try Spawner.run(options.dbtsh, arguments + ["-c", "exit"], environment: plain, measureRSS: rss)
         }
     }
 
@@ -97,19 +99,20 @@ struct ProcessBenchmarks {
         let stderrFile = workDirectory + "/script.err"
 
         let plainMedian = measure("10-command script, one dbtsh (http)", runs: options.scriptRuns, aim: "",
-                                  note: "stdin script on the sandbox, plain http", into: &table) {
+                                  note: "stdin script on the sandbox, plain http", into: &table) { rss in
             try Spawner.run(options.dbtsh, ["--host", sandbox.baseURL.absoluteString], environment: environment,
                             stdin: .file(scriptFile, write: false), stdout: .file(stdoutFile, write: true),
-                            stderr: .file(stderrFile, write: true))
+                            stderr: .file(stderrFile, write: true), measureRSS: rss)
         }
         _ = plainMedian
 
         guard let tlsSandbox, let certificateFile else { return }
         let tlsMedian = measure("10-command script, one dbtsh (https)", runs: options.scriptRuns, aim: "",
-                                note: "same, TLS sandbox, --ca-file", into: &table) {
+                                note: "same, TLS sandbox, --ca-file", into: &table) { rss in
             try Spawner.run(options.dbtsh, ["--host", tlsSandbox.baseURL.absoluteString, "--ca-file", certificateFile],
                             environment: environment, stdin: .file(scriptFile, write: false),
-                            stdout: .file(stdoutFile, write: true), stderr: .file(stderrFile, write: true))
+                            stdout: .file(stdoutFile, write: true), stderr: .file(stderrFile, write: true),
+                            measureRSS: rss)
         }
 
         guard let dbtCloud = options.dbtCloud else {
@@ -121,11 +124,12 @@ struct ProcessBenchmarks {
             ["REQUESTS_CA_BUNDLE": certificateFile, "PYTHONDONTWRITEBYTECODE": "1"]) { $1 })
         let cliMedian = measure("same work, \(Self.dbtCloudCommands.count) dbt-cloud-cli 0.9.1 processes (https)",
                                 runs: options.cliRuns, aim: "",
-                                note: "one process per command, wall time summed, RSS = largest", into: &table) {
+                                note: "one process per command, wall time summed, RSS = largest", into: &table) { rss in
             var total = ChildOutcome(wallSeconds: 0, exitStatus: 0, peakRSSBytes: 0, promptSeconds: nil, timedOut: false)
             for command in Self.dbtCloudCommands {
                 let outcome = try Spawner.run(dbtCloud, command, environment: cliEnvironment,
-                                              stdout: .file(stdoutFile, write: true), stderr: .file(stderrFile, write: true))
+                                              stdout: .file(stdoutFile, write: true), stderr: .file(stderrFile, write: true),
+                                              measureRSS: rss)
                 total.wallSeconds += outcome.wallSeconds
                 total.peakRSSBytes = max(total.peakRSSBytes, outcome.peakRSSBytes)
                 if outcome.exitStatus != 0 || outcome.timedOut {
@@ -144,36 +148,43 @@ struct ProcessBenchmarks {
 
     // MARK: helpers
 
-    /// Runs `body` `runs` times after one warm-up; adds a row; returns the median wall time.
+    /// Runs `body` once to warm up, `runs` times for wall time, then `rssRuns` times through
+    /// the RSS probe (see ``RSSProbe``); adds a row; returns the median wall time.
     @discardableResult
     func measure(_ name: String, runs: Int, aim: String, note: String, into table: inout Table,
-                 _ body: () throws -> ChildOutcome) -> Double? {
+                 _ body: (_ measureRSS: Bool) throws -> ChildOutcome) -> Double? {
         var times: [Double] = []
         var peak = 0
+        let rssRuns = min(3, runs)
         do {
-            for index in 0...runs {
-                let outcome = try body()
-                if outcome.timedOut {
-                    table.add(.failed(name, "timed out"))
+            for index in 0..<(1 + runs + rssRuns) {
+                let rss = index > runs
+                let outcome = try body(rss)
+                if let failure = failure(of: outcome) {
+                    table.add(.failed(name, failure))
                     return nil
                 }
-                if outcome.exitStatus != 0 {
-                    let stderr = (try? String(contentsOfFile: workDirectory + "/script.err", encoding: .utf8)) ?? ""
-                    let firstLine = stderr.split(separator: "\n").first.map(String.init) ?? ""
-                    table.add(.failed(name, "exit \(outcome.exitStatus) \(firstLine)"))
-                    return nil
-                }
-                if index > 0 {
-                    times.append(outcome.wallSeconds)
-                    peak = max(peak, outcome.peakRSSBytes)
-                }
+                if index > 0 && !rss { times.append(outcome.wallSeconds) }
+                if rss || !RSSProbe.available { peak = max(peak, outcome.peakRSSBytes) }
             }
         } catch {
             table.add(.failed(name, "\(error)"))
             return nil
         }
         let samples = Samples(times)
-        table.add(.timing(name, samples, rss: peak, aim: aim, note: note))
+        table.add(.timing(name, samples, rss: peak, aim: aim, note: note + Self.rssCaveat))
         return samples.median
+    }
+
+    static var rssCaveat: String {
+        RSSProbe.available ? "" : " (RSS: upper bound, includes the bench's own; install GNU time)"
+    }
+
+    func failure(of outcome: ChildOutcome) -> String? {
+        if outcome.timedOut { return "timed out" }
+        guard outcome.exitStatus != 0 else { return nil }
+        let stderr = (try? String(contentsOfFile: workDirectory + "/script.err", encoding: .utf8)) ?? ""
+        let firstLine = stderr.split(separator: "\n").first.map(String.init) ?? ""
+        return "exit \(outcome.exitStatus) \(firstLine)"
     }
 }

@@ -56,7 +56,8 @@ enum Spawner {
 
     static func run(_ executable: String, _ arguments: [String], environment: [String],
                     stdin: Redirect = .devNull, stdout: Redirect = .devNull, stderr: Redirect = .devNull,
-                    timeout: Double = 60) throws -> ChildOutcome {
+                    timeout: Double = 60, measureRSS: Bool = false) throws -> ChildOutcome {
+        let wrapped = RSSProbe.wrap(executable, arguments, enabled: measureRSS)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -69,15 +70,19 @@ enum Spawner {
             }
         }
         let start = now()
-        let pid = try spawn(executable, arguments, environment: environment, actions: &actions, newSession: false)
-        return reap(pid, start: start, timeout: timeout)
+        let pid = try spawn(wrapped.executable, wrapped.arguments, environment: environment, actions: &actions, newSession: false)
+        var outcome = reap(pid, start: start, timeout: timeout)
+        wrapped.finish(&outcome)
+        return outcome
     }
 
     /// Runs `executable` with a pseudo-terminal as its controlling terminal and standard
     /// streams; measures until `promptSeen` accepts the (escape-stripped) screen text, then
     /// types `afterPrompt` and waits for the process to end.
     static func runInTerminal(_ executable: String, _ arguments: [String], environment: [String],
-                              afterPrompt: String, promptSeen: (String) -> Bool, timeout: Double = 20) throws -> ChildOutcome {
+                              afterPrompt: String, promptSeen: (String) -> Bool, timeout: Double = 20,
+                              measureRSS: Bool = false) throws -> ChildOutcome {
+        let wrapped = RSSProbe.wrap(executable, arguments, enabled: measureRSS)
         var master: Int32 = -1
         var slave: Int32 = -1
         var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
@@ -98,7 +103,7 @@ enum Spawner {
         let start = now()
         let pid: pid_t
         do {
-            pid = try spawn(executable, arguments, environment: environment, actions: &actions, newSession: true)
+            pid = try spawn(wrapped.executable, wrapped.arguments, environment: environment, actions: &actions, newSession: true)
         } catch {
             close(slave)
             throw error
@@ -134,6 +139,7 @@ enum Spawner {
         }
         var outcome = reap(pid, start: start, timeout: max(0.5, deadline - now()))
         outcome.promptSeconds = promptAt
+        wrapped.finish(&outcome)
         return outcome
     }
 
@@ -219,5 +225,47 @@ enum Spawner {
         let code = exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return ChildOutcome(wallSeconds: end - start, exitStatus: code, peakRSSBytes: Int(usage.ru_maxrss) * 1024,
                             promptSeconds: nil, timedOut: killed.withLock { $0 })
+    }
+}
+
+/// The peak RSS of a child, exactly. `posix_spawn` starts the child with `vfork` semantics on
+/// the bench's own address space, and Linux carries that address space's high-water mark into
+/// the child's `ru_maxrss` at `execve`: `wait4` then reports at least the bench's RSS. A child
+/// forked by a small process does not inherit much, so RSS runs go through GNU time
+/// (`/usr/bin/time -f %M`), whose fork starts from ~2 MiB. Without GNU time, the `wait4`
+/// figure is kept and marked as an upper bound.
+struct RSSProbe {
+    static let gnuTime = "/usr/bin/time"
+    static let available: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: gnuTime) else { return false }
+        // GNU time knows -f and -o; the BSD one does not.
+        let probe = NSTemporaryDirectory() + "dbtsh-bench-time-probe-\(getpid())"
+        defer { unlink(probe) }
+        guard let outcome = try? Spawner.run(gnuTime, ["-f", "%M", "-o", probe, "/bin/true"],
+                                             environment: ["PATH=/usr/bin:/bin"], timeout: 10),
+              outcome.exitStatus == 0,
+              let text = try? String(contentsOfFile: probe, encoding: .utf8) else { return false }
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) != nil
+    }()
+
+    var executable: String
+    var arguments: [String]
+    var output: String?
+
+    static func wrap(_ executable: String, _ arguments: [String], enabled: Bool) -> RSSProbe {
+        guard enabled, available else { return RSSProbe(executable: executable, arguments: arguments, output: nil) }
+        let output = NSTemporaryDirectory() + "dbtsh-bench-rss-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        return RSSProbe(executable: gnuTime, arguments: ["-f", "%M", "-o", output, executable] + arguments, output: output)
+    }
+
+    /// Replaces the inherited `ru_maxrss` with GNU time's figure for the real child.
+    func finish(_ outcome: inout ChildOutcome) {
+        guard let output else { return }
+        defer { unlink(output) }
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        // "Command exited with non-zero status N" may come first; the number is the last line.
+        if let last = text.split(separator: "\n").last, let kib = Int(last.trimmingCharacters(in: .whitespaces)) {
+            outcome.peakRSSBytes = kib * 1024
+        }
     }
 }

@@ -121,7 +121,7 @@ func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
     if options.only.contains("paging") {
         log("4. listing 2,600 runs")
         let sandbox = try await SandboxServer.start(SandboxConfiguration(extraRuns: 2600))
-        await InProcessBenchmarks.paging(sandbox: sandbox, runs: options.pagingRuns, into: &table)
+        await InProcessBenchmarks.paging(sandbox: sandbox, runs: options.pagingRuns, latency: 0.1, into: &table)
         await sandbox.stop()
     }
     if options.only.contains("artifacts") {
