@@ -43,11 +43,12 @@ demo: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --product dbtsh
 	@bin="$$($(SWIFT) build $(SWIFT_FLAGS) --show-bin-path)"; exec "$$bin/dbtsh" --demo
 
-# Plain `swift test`: the pseudo-terminal suites are serialized and must not be split
-# across parallel test processes.
+# Plain `swift test` (no --parallel: the pseudo-terminal suites are serialized and must
+# not be split across test processes). --skip-build because the line before just built
+# everything; a second build planning pass would recompile HummingbirdCore again.
 test: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
-	$(SWIFT) test $(SWIFT_FLAGS)
+	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
 
 bench:
 	bash scripts/bench.sh
