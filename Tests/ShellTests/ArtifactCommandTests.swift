@@ -141,6 +141,31 @@ struct ArtifactCommandTests {
         }
     }
 
+    @Test func failuresFromLocalFiles() async throws {
+        try await withShell(account: false) { shell, _ in
+            let directory = try #require(Self.fixtureDirectory())
+            let results = directory.appendingPathComponent("run_results.json").path
+            let manifest = directory.appendingPathComponent("manifest.json").path
+            let result = await shell.run("failures --file '\(results)' --manifest '\(manifest)'")
+            #expect(result.status == 0, "no account or run needed: \(result)")
+            #expect(result.stdout.contains("ERROR  model int_customer_order_history"), "\(result)")
+            #expect(result.stdout.contains("int_customer_order_history (error)"), "skip causes from the manifest: \(result)")
+            let missing = await shell.run("failures --file /no/such/run_results.json")
+            #expect(missing.status == 2, "\(missing)")
+            #expect(missing.stderrLines.count == 1)
+        }
+    }
+
+    @Test func logsDebug() async throws {
+        try await withShell { shell, _ in
+            let console = await shell.run("use run 902; logs 2")
+            let debug = await shell.run("logs 2 --debug")
+            #expect(debug.status == 0, "\(debug)")
+            #expect(!debug.stdout.isEmpty)
+            #expect(debug.stdout != console.stdout, "the debug log is another text")
+        }
+    }
+
     @Test func sqlOfANode() async throws {
         try await withShell { shell, _ in
             let result = await shell.run("use run 902; sql stg_orders")
@@ -220,6 +245,10 @@ struct ArtifactCommandTests {
             #expect(result.status == 0, "no account or run needed for a local file: \(result)")
             #expect(result.stdout.contains("order_id"))
         }
+    }
+
+    static func fixtureDirectory() -> URL? {
+        fixtureCatalog()?.deletingLastPathComponent()
     }
 
     static func fixtureCatalog() -> URL? {

@@ -9,7 +9,7 @@ import Testing
 struct ContextTests {
     @Test func useAccountByIDNameAndPrefix() async throws {
         try await withShell(account: false) { shell, _ in
-            for text in ["43", "'Acme Analytics'", "acme", "'Acme Ana'"] {
+            for text in ["43", "'Acme Analytics'", "acme", "'Acme Ana'", "Acme Ana"] {
                 let result = await shell.run("unuse account; use account \(text); context")
                 #expect(result.status == 0, "use account \(text): \(result)")
                 #expect(result.stdoutLines == ["account: 43 (Acme Analytics)"], "use account \(text): \(result)")
@@ -50,8 +50,7 @@ struct ContextTests {
         }
     }
 
-    @Test(.disabled("bug: UseCommand joins positionals[1...] for an unquoted name, but its spec has no variadic NAME, so Invocation refuses the second word"))
-    func useUnquotedNameOfSeveralWords() async throws {
+    @Test func useUnquotedNameOfSeveralWords() async throws {
         try await withShell { shell, _ in
             let result = await shell.run("use job Nightly build")
             #expect(result.status == 0, "\(result)")
@@ -207,6 +206,33 @@ struct ContextTests {
             #expect(shell.context == ShellContext())
             let bad = await shell.run("unuse everything")
             #expect(bad.status == 2)
+        }
+    }
+
+    @Test func aHigherLevelClearsTheLevelsBelow() async throws {
+        try await withShell { shell, _ in
+            _ = await shell.run("use run 902")
+            #expect(await shell.run("use environment Staging").status == 0)
+            #expect(shell.context.environment?.id == 201)
+            #expect(shell.context.job == nil && shell.context.run == nil, "a job of another environment must not stay")
+            _ = await shell.run("use run 902")
+            #expect(await shell.run("use project marketing").status == 0)
+            #expect(shell.context.project?.id == 101)
+            #expect(shell.context.environment == nil && shell.context.job == nil && shell.context.run == nil)
+            _ = await shell.run("use run 902")
+            #expect(await shell.run("use account 43").status == 0)
+            #expect(shell.context.project == nil && shell.context.run == nil)
+        }
+    }
+
+    @Test func runsFollowTheContext() async throws {
+        try await withShell { shell, _ in
+            let project = await shell.run("use project marketing; runs --json")
+            let runs = try #require(project.json?.arrayValue, "\(project)")
+            #expect(!runs.isEmpty)
+            #expect(runs.allSatisfy { $0["project_id"]?.intValue == 101 }, "the project's runs only")
+            let job = await shell.run("use job 43168; runs --all-jobs --json")
+            #expect(job.json?.arrayValue?.contains { $0["job_definition_id"]?.intValue != 43168 } == true, "--all-jobs ignores the job")
         }
     }
 

@@ -205,8 +205,7 @@ struct RunCommandTests {
         }
     }
 
-    @Test(.disabled("bug: RetryCommand (Sources/Shell/Commands/RunCommand.swift, RetryCommand.run) sets context.run to the new run but leaves context.job as it was"))
-    func retryMovesTheContextToTheRunsJob() async throws {
+    @Test func retryMovesTheContextToTheRunsJob() async throws {
         try await withShell { shell, _ in
             // SHELL.md §3: setting a run also sets its job. A retried run of job 43167 must not
             // sit under job 43168 in the context (the prompt would say `job 43168 run N`).
@@ -271,7 +270,7 @@ struct SlowRunTests {
             var result = ShellOutput(stdout: "", stderr: "", status: -1)
             let elapsed = await clock.measure { result = await shell.run("wait --timeout 0.1s --interval 50ms") }
             #expect(result.status == 6, "\(result)")
-            #expect(elapsed < .seconds(5), "\(elapsed)")
+            #expect(elapsed < .seconds(10), "\(elapsed)")
             #expect(result.stdout.isEmpty, "no final run to print: \(result)")
             #expect(result.stderr.contains("run \(runID) still not finished after 100ms"), "\(result)")
             let trigger = await shell.run("run --wait --timeout 100ms --interval 50ms")
