@@ -178,6 +178,14 @@ import Testing
         #expect(freshness.summary.line == "PASS=1 WARN=1 ERROR=1 SKIP=0 NO-OP=0 TOTAL=3")
     }
 
+    @Test func checkDroppedFromSourcesJSONIsReported() throws {
+        let freshness = try SourceFreshness.decode(try Fixture.data("failure/steps/1_source_freshness/sources.json"))
+        #expect(freshness.unreported(in: try Fixture.failureManifest) == ["source.lumen_shop.helpdesk.tickets"])
+        let green = try SourceFreshness.decode(try Fixture.data("success/steps/1_source_freshness/sources.json"))
+        #expect(green.unreported(in: try Fixture.successManifest).isEmpty)
+        #expect(try Fixture.failureManifest.node("source.lumen_shop.erp.warehouses")?.hasFreshnessCheck == false)
+    }
+
     @Test func runResultsIsNotASourcesFile() throws {
         #expect(throws: ArtifactError.wrongKind(expected: .sources, found: .runResults)) {
             try SourceFreshness.decode(try Fixture.data("failure/run_results.json"))

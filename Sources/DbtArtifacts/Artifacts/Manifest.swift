@@ -30,6 +30,8 @@ public struct ManifestNode: Sendable, Encodable {
     /// Unit tests: the name of the model under test.
     public var model: String?
     public var tags: [String] = []
+    /// Sources: a freshness check is configured (`warn_after` or `error_after`).
+    public var hasFreshnessCheck = false
     var compiledCodeOffset: Int?
     var rawCodeOffset: Int?
     var columnsOffset: Int?
@@ -60,7 +62,7 @@ public struct ManifestNode: Sendable, Encodable {
         case database, schema, alias, identifier, sourceName = "source_name", relationName = "relation_name"
         case originalFilePath = "original_file_path", patchPath = "patch_path", description, materialized
         case severity, attachedNode = "attached_node", columnName = "column_name", testName = "test_name"
-        case model, tags
+        case model, tags, hasFreshnessCheck = "has_freshness_check"
     }
 }
 
@@ -308,6 +310,8 @@ public struct Manifest: Sendable {
                 node.database = try scanner.readOptionalString()
             case 8 where scanner.key(key, is: "raw_code"):
                 node.rawCodeOffset = try stringOffset(&scanner)
+            case 9 where scanner.key(key, is: "freshness"):
+                node.hasFreshnessCheck = try readHasFreshnessCheck(&scanner)
             case 10 where scanner.key(key, is: "identifier"):
                 node.identifier = try scanner.readOptionalString()
             case 10 where scanner.key(key, is: "patch_path"):
@@ -366,6 +370,41 @@ public struct Manifest: Sendable {
                 try scanner.skipValue()
             }
         }
+    }
+
+    private static func readHasFreshnessCheck(_ scanner: inout JSONScanner) throws(JSONScanError) -> Bool {
+        guard try scanner.peek() == UInt8(ascii: "{") else {
+            try scanner.skipValue()
+            return false
+        }
+        var configured = false
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            if scanner.key(key, is: "warn_after") || scanner.key(key, is: "error_after") {
+                configured = try readPeriodCount(&scanner) != nil || configured
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        return configured
+    }
+
+    /// `count` of a `{"count": 12, "period": "hour"}` object; nil for null or a null count.
+    private static func readPeriodCount(_ scanner: inout JSONScanner) throws(JSONScanError) -> Int? {
+        guard try scanner.peek() == UInt8(ascii: "{") else {
+            try scanner.skipValue()
+            return nil
+        }
+        var count: Int?
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            if scanner.key(key, is: "count") {
+                count = try scanner.readOptionalInt()
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        return count
     }
 
     private static func readTestName(_ scanner: inout JSONScanner) throws(JSONScanError) -> String? {

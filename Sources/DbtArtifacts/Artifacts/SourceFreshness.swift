@@ -61,6 +61,15 @@ public struct SourceFreshness: Sendable, Encodable {
         }
     }
 
+    /// Sources with a freshness check in the manifest but no result here. dbt 1.11 drops the
+    /// results of checks that failed to run (e.g. a missing table) from sources.json, so these
+    /// are usually runtime errors whose text is only in the step's log; a `--select` also leaves
+    /// sources out.
+    public func unreported(in manifest: Manifest) -> [String] {
+        let reported = Set(results.map(\.uniqueID))
+        return manifest.sourceIDs.filter { !reported.contains($0) && manifest.node($0)?.hasFreshnessCheck == true }
+    }
+
     enum CodingKeys: String, CodingKey { case metadata, elapsedTime = "elapsed_time", results }
 
     public static func decode(_ data: Data) throws(ArtifactError) -> SourceFreshness {
