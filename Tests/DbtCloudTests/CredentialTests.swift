@@ -156,8 +156,17 @@ private struct FakeFiles: Sendable {
         for name in ["dbt_cloud.yml.current-format.yml", "dbt_cloud.yml.legacy-api-key-format.yml"] {
             let text = try Fixtures.text("examples/\(name)")
             let files = [dbtCloudPath: ConfigFileContents(text: text, permissions: 0o600)]
-            // Placeholder values: the host `<account-host>` is not a host, so resolution must say so.
-            #expect(throws: DbtCloudError.self) { try resolver(files: files).resolve() }
+            // Placeholder values: no project entry matches `<project id from the list below>`, so the
+            // file contributes nothing and the built-in default host stays.
+            let settings = try resolver(files: files).resolve()
+            #expect(settings.token == nil)
+            #expect(settings.sources["host"] == .builtInDefault)
+            // With the project picked by flag, the placeholder host is reported as an invalid host.
+            #expect(throws: DbtCloudError.self) {
+                try resolver(flags: CredentialFlags(projectID: 1), files: [
+                    dbtCloudPath: ConfigFileContents(text: text.replacingOccurrences(of: "\"<project-id>\"", with: "1"), permissions: 0o600)
+                ]).resolve()
+            }
         }
     }
 

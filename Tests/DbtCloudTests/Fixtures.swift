@@ -3,7 +3,7 @@ import Foundation
 
 enum Fixtures {
     static var root: URL {
-        Bundle.module.resourceURL!.appendingPathComponent("Resources")
+        Bundle.module.url(forResource: "Resources", withExtension: nil)!
     }
 
     static func url(_ relative: String) -> URL {
