@@ -163,4 +163,54 @@ struct InteractiveShellTests {
             try exitWithControlD(shell)
         }
     }
+
+    @Test func aCompletionListTallerThanTheScreenAsksFirst() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("use job \t")
+            try shell.expect("Display all 130 possibilities? (y or n)", timeout: 10)
+            try shell.type("n")
+            try shell.expect(Self.prompt + "use job ")
+            try shell.type("\t")
+            try shell.expect("(y or n)", timeout: 10)
+            try shell.type("y")
+            try shell.expect("Nightly build")
+            try shell.expect(Self.prompt + "use job ")
+            try shell.type("\u{03}")
+            try shell.expect(Self.prompt)
+            try exitWithControlD(shell)
+        }
+    }
+
+    @Test func controlZAndFgUnderAJobControlShellKeepTheLine() async throws {
+        try await onOwnThread {
+            let dbtsh = try ProductLocator.executable(named: "dbtsh")
+            let bash = try PseudoTerminal(
+                executable: URL(fileURLWithPath: "/bin/bash"),
+                arguments: ["--norc", "--noprofile", "-i"],
+                environment: ["PS1": "outer$ ", "NO_COLOR": "1"]
+            )
+            try bash.expect("outer$ ")
+            try bash.type("'\(dbtsh.path)' --demo\r")
+            try bash.expect(Self.prompt, timeout: 30)
+            try bash.type("hl")
+            try bash.expect("hl")
+            for _ in 0..<2 {
+                try bash.send("\u{1A}")
+                try bash.expect("Stopped", timeout: 10)
+                try bash.expect("outer$ ")
+                try bash.type("fg\r")
+                try bash.expect(Self.prompt + "hl", timeout: 10)
+            }
+            try bash.type("ep\r")
+            try bash.expect("did you mean help?", timeout: 10)
+            try bash.expect(Self.prompt)
+            try bash.type("\u{04}")
+            try bash.expect("outer$ ", timeout: 10)
+            try bash.type("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | tr '\\n' ,; echo\r")
+            try bash.expect("icanon,echo,")
+            try bash.type("exit\r")
+            try bash.waitForExit()
+        }
+    }
 }
