@@ -349,7 +349,7 @@ static int cel_read_char(EditLine *el, wchar_t *out) {
             cel_show_pending_notices(el);
             continue;
         }
-        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
             ssize_t n = read(STDIN_FILENO, bytes + have, 1);
             if (n == 0) {
                 *out = L'\0';
