@@ -15,11 +15,14 @@ struct ArtifactBenchmarks {
     }
 
     func writeFiles() throws -> Files {
-        let directory = workDirectory + "/artifacts"
+        try Self.writeFiles(into: workDirectory + "/artifacts")
+    }
+
+    static func writeFiles(into directory: String) throws -> Files {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let files = Files(catalog: directory + "/catalog.json", manifest: directory + "/manifest.json",
                           runResults: directory + "/run_results.json",
-                          node: Self.shortName(SyntheticArtifacts.failingModelIDs(models: Self.models, failing: 1).first ?? ""))
+                          node: shortName(SyntheticArtifacts.failingModelIDs(models: Self.models, failing: 1).first ?? ""))
         try SyntheticArtifacts.catalog(models: Self.models).write(to: URL(fileURLWithPath: files.catalog))
         try SyntheticArtifacts.manifest(models: Self.models).write(to: URL(fileURLWithPath: files.manifest))
         try SyntheticArtifacts.runResults(models: Self.models, failing: 5).write(to: URL(fileURLWithPath: files.runResults))

@@ -48,6 +48,7 @@ struct ProcessBenchmarks {
         let arguments = ["--host", host]
 
         var promptTimes: [Double] = []
+        var promptCPU: [Double] = []
         var promptRSS = 0
         var failure: String?
         let runs = options.processRuns
@@ -62,7 +63,10 @@ struct ProcessBenchmarks {
                     failure = "no prompt within the deadline (exit \(outcome.exitStatus))"
                     break
                 }
-                if index >= 2 && !rss { promptTimes.append(prompt) }
+                if index >= 2 && !rss {
+                    promptTimes.append(prompt)
+                    promptCPU.append(outcome.cpuSeconds)
+                }
                 if rss || (index >= 2 && !RSSProbe.available) { promptRSS = max(promptRSS, outcome.peakRSSBytes) }
             } catch {
                 failure = "\(error)"
@@ -72,8 +76,9 @@ struct ProcessBenchmarks {
         if let failure {
             table.add(.failed("start-up to first prompt (pty)", failure))
         } else {
-            table.add(.timing("start-up to first prompt (pty)", Samples(promptTimes), rss: promptRSS, aim: "< 25 ms",
-                              note: "openpty; spawn → `dbt … >` on the terminal; RSS of the whole session" + Self.rssCaveat))
+            table.add(.timing("start-up to first prompt (pty)", Samples(promptTimes), rss: promptRSS, cpu: Samples(promptCPU),
+                              aim: "< 25 ms",
+                              note: "openpty; spawn → `dbt … >` on the terminal; RSS and CPU of the whole session, start to `exit`" + Self.rssCaveat))
         }
 
         let plain = Spawner.environment(home: home, extra: credentials())
@@ -131,6 +136,7 @@ struct ProcessBenchmarks {
                                               stdout: .file(stdoutFile, write: true), stderr: .file(stderrFile, write: true),
                                               measureRSS: rss)
                 total.wallSeconds += outcome.wallSeconds
+                total.cpuSeconds += outcome.cpuSeconds
                 total.peakRSSBytes = max(total.peakRSSBytes, outcome.peakRSSBytes)
                 if outcome.exitStatus != 0 || outcome.timedOut {
                     total.exitStatus = outcome.exitStatus
@@ -154,6 +160,7 @@ struct ProcessBenchmarks {
     func measure(_ name: String, runs: Int, aim: String, note: String, into table: inout Table,
                  _ body: (_ measureRSS: Bool) throws -> ChildOutcome) -> Double? {
         var times: [Double] = []
+        var cpu: [Double] = []
         var peak = 0
         let rssRuns = min(3, runs)
         do {
@@ -164,7 +171,10 @@ struct ProcessBenchmarks {
                     table.add(.failed(name, failure))
                     return nil
                 }
-                if index > 0 && !rss { times.append(outcome.wallSeconds) }
+                if index > 0 && !rss {
+                    times.append(outcome.wallSeconds)
+                    cpu.append(outcome.cpuSeconds)
+                }
                 if rss || !RSSProbe.available { peak = max(peak, outcome.peakRSSBytes) }
             }
         } catch {
@@ -172,7 +182,7 @@ struct ProcessBenchmarks {
             return nil
         }
         let samples = Samples(times)
-        table.add(.timing(name, samples, rss: peak, aim: aim, note: note + Self.rssCaveat))
+        table.add(.timing(name, samples, rss: peak, cpu: Samples(cpu), aim: aim, note: note + Self.rssCaveat))
         return samples.median
     }
 

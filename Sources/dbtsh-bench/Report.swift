@@ -27,16 +27,19 @@ struct Row {
     /// `p99` for many samples, `min–max` for a few.
     var spread: String
     var peakRSS: String
+    /// Median user + system CPU of the child process, where it applies.
+    var cpu: String = ""
     var aim: String
     var note: String
 
-    static func timing(_ name: String, _ samples: Samples, rss: Int? = nil, aim: String = "", note: String = "",
-                       percentiles: Bool = false) -> Row {
+    static func timing(_ name: String, _ samples: Samples, rss: Int? = nil, cpu: Samples? = nil, aim: String = "",
+                       note: String = "", percentiles: Bool = false) -> Row {
         let spread = percentiles
             ? "p99 " + Format.duration(samples.percentile(99))
             : Format.duration(samples.min) + " – " + Format.duration(samples.max)
         return Row(name: name, runs: "\(samples.count)", median: Format.duration(samples.median), spread: spread,
-                   peakRSS: rss.map(Format.mebibytes) ?? "–", aim: aim, note: note)
+                   peakRSS: rss.map(Format.mebibytes) ?? "–", cpu: cpu.map { Format.duration($0.median) } ?? "–",
+                   aim: aim, note: note)
     }
 
     static func text(_ name: String, _ value: String, note: String = "") -> Row {
@@ -76,8 +79,8 @@ struct Table {
     }
 
     func render() -> String {
-        let header = ["benchmark", "runs", "median", "spread", "peak RSS", "aim", "note"]
-        let cells = rows.map { [$0.name, $0.runs, $0.median, $0.spread, $0.peakRSS, $0.aim, $0.note] }
+        let header = ["benchmark", "runs", "median", "spread", "peak RSS", "CPU", "aim", "note"]
+        let cells = rows.map { [$0.name, $0.runs, $0.median, $0.spread, $0.peakRSS, $0.cpu, $0.aim, $0.note] }
         var widths = header.map(\.count)
         for line in cells {
             for (index, cell) in line.enumerated() { widths[index] = max(widths[index], cell.count) }

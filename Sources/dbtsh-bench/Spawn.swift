@@ -16,6 +16,8 @@ struct ChildOutcome {
     /// For pseudo-terminal runs: seconds from spawn until the prompt appeared.
     var promptSeconds: Double?
     var timedOut: Bool
+    /// User + system CPU seconds of the child (less sensitive to a busy machine than wall time).
+    var cpuSeconds: Double = 0
 }
 
 struct BenchError: Error, CustomStringConvertible {
@@ -223,8 +225,10 @@ enum Spawner {
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let exited = (status & 0x7F) == 0
         let code = exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return ChildOutcome(wallSeconds: end - start, exitStatus: code, peakRSSBytes: Int(usage.ru_maxrss) * 1024,
-                            promptSeconds: nil, timedOut: killed.withLock { $0 })
+                            promptSeconds: nil, timedOut: killed.withLock { $0 }, cpuSeconds: cpu)
     }
 }
 

@@ -5,6 +5,7 @@ import Sandbox
 // prints one Markdown table. Budgets live here, never in timed tests (issue 7).
 //
 //   dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only LIST] [--out FILE]
+//   dbtsh-bench --write-artifacts DIR   (the synthetic files of benchmark 5, to try by hand)
 //   dbtsh-bench --probe catalog FILE NODE | failures MANIFEST RUN_RESULTS   (internal)
 
 struct BenchOptions {
@@ -85,7 +86,13 @@ func machineLine() -> String {
     return "Linux \(release) \(machine), \(ProcessInfo.processInfo.activeProcessorCount) cores"
 }
 
+func loadAverage() -> String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
+}
+
 func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
+    let loadBefore = loadAverage()
     let workDirectory = NSTemporaryDirectory() + "dbtsh-bench-\(ProcessInfo.processInfo.processIdentifier)"
     try FileManager.default.createDirectory(atPath: workDirectory + "/home", withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: workDirectory) }
@@ -137,9 +144,11 @@ func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
         # dbtsh benchmarks
 
         \(formatter.string(from: Date())) — \(machineLine()) — release build — sandbox on 127.0.0.1
+        — load average before \(loadBefore), after \(loadAverage())
 
-        Spread is min – max over the runs (after one warm-up), or p99 where marked. Peak RSS is the
-        largest `ru_maxrss` that `wait4` reported for the child over the runs.
+        Spread is min – max over the runs (after warm-up), or p99 where marked. Peak RSS is the
+        child's high-water mark (GNU time's %M over 3 extra runs; see RSSProbe in Spawn.swift).
+        CPU is the child's median user + system time, steadier than wall time on a busy machine.
 
 
         """
@@ -154,6 +163,17 @@ func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--probe" {
     exit(Probe.run(Array(arguments.dropFirst())))
+}
+if arguments.first == "--write-artifacts", arguments.count == 2 {
+    // The synthetic files of benchmark 5, kept, to try the commands by hand.
+    do {
+        let files = try ArtifactBenchmarks.writeFiles(into: arguments[1])
+        print("\(files.catalog)\n\(files.manifest)\n\(files.runResults)\nnode: \(files.node)")
+        exit(0)
+    } catch {
+        log("dbtsh-bench: \(error)")
+        exit(1)
+    }
 }
 do {
     let options = try BenchOptions.parse(arguments)
