@@ -85,17 +85,33 @@ public struct NodeResolver: Sendable {
     private func suggestion(for lowered: String) -> String? {
         let typed = Array(lowered.utf8)
         let limit = max(1, min(4, typed.count / 4 + 1))
-        let names = Set(ids.map { NodeNames.shortName($0).lowercased() }).union(otherNames.keys).sorted()
         var best: (distance: Int, name: String)?
-        for name in names {
-            guard abs(name.utf8.count - typed.count) <= limit else { continue }
-            let distance = EditDistance.between(typed, Array(name.utf8), limit: limit)
-            if distance <= limit, distance < (best?.distance ?? Int.max) {
-                best = (distance, name)
+        var shortestContaining: String?
+        func consider(_ name: UnsafeBufferPointer<UInt8>) {
+            if abs(name.count - typed.count) <= limit {
+                let candidate = name.map(ASCIIBytes.lower)
+                let distance = EditDistance.between(typed, candidate, limit: limit)
+                let text = String(decoding: candidate, as: UTF8.self)
+                if distance <= limit, (distance, text) < (best?.distance ?? Int.max, best?.name ?? "") {
+                    best = (distance, text)
+                }
+            }
+            if best == nil, name.count > typed.count, ASCIIBytes.containsIgnoringCase(name, typed) {
+                let text = String(decoding: name.map(ASCIIBytes.lower), as: UTF8.self)
+                if let current = shortestContaining, (current.utf8.count, current) <= (text.utf8.count, text) { return }
+                shortestContaining = text
             }
         }
-        if let best { return best.name }
-        return names.filter { $0.contains(lowered) }.min { ($0.count, $0) < ($1.count, $1) }
+        for id in ids {
+            ASCIIBytes.with(id) { bytes in
+                guard let range = ASCIIBytes.primaryNameRange(bytes) else { return }
+                consider(UnsafeBufferPointer(rebasing: bytes[range]))
+            }
+        }
+        for name in otherNames.keys {
+            ASCIIBytes.with(name) { consider($0) }
+        }
+        return best?.name ?? shortestContaining
     }
 }
 
