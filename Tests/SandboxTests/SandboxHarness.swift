@@ -72,6 +72,7 @@ struct SandboxClient {
 func withSandbox<T>(
     _ configuration: SandboxConfiguration = SandboxConfiguration(stepSeconds: 0.05),
     trustingCertificate: Bool = false,
+    connectTimeout: TimeAmount = .seconds(10),
     _ body: (SandboxClient) async throws -> T
 ) async throws -> T {
     let server = try await SandboxServer.start(configuration)
@@ -83,7 +84,8 @@ func withSandbox<T>(
     }
     let http = HTTPClient(
         eventLoopGroupProvider: .singleton,
-        configuration: HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow))
+        configuration: HTTPClient.Configuration(
+            tlsConfiguration: tls, redirectConfiguration: .disallow, timeout: .init(connect: connectTimeout)))
     do {
         let result = try await body(SandboxClient(server: server, http: http))
         try await http.shutdown()

@@ -16,7 +16,10 @@ struct TLSAndDiscoveryTests {
     }
 
     @Test func tlsIsRefusedWithoutTrustingThePEM() async throws {
-        try await withSandbox(SandboxConfiguration(tls: true, stepSeconds: 0.05), trustingCertificate: false) { client in
+        // The client keeps retrying a failed handshake until its connect timeout.
+        try await withSandbox(
+            SandboxConfiguration(tls: true, stepSeconds: 0.05), trustingCertificate: false, connectTimeout: .milliseconds(400)
+        ) { client in
             await #expect(throws: (any Error).self) {
                 _ = try await client.get("/api/v2/accounts/43/")
             }
