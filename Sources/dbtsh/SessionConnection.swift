@@ -16,7 +16,8 @@ struct SessionConnection {
         let trace: (@Sendable (String) -> Void)? = options.verbose ? TraceSink.standardError : nil
         let cache = CacheLocation.directory(environment: environment)
         if options.demo {
-            return openDemo(options: options, trace: trace, cache: cache)
+            let stepSeconds = environment["DBTSH_DEMO_STEP_SECONDS"].flatMap(Double.init).map { min(max($0, 0.01), 60) } ?? 1.5
+            return openDemo(options: options, stepSeconds: stepSeconds, trace: trace, cache: cache)
         }
         let flags = CredentialFlags(host: options.connection.host, accountID: options.connection.account,
                                     projectID: options.connection.project, profile: options.connection.profile)
@@ -46,10 +47,12 @@ struct SessionConnection {
         }
     }
 
-    private static func openDemo(options: DbtshCommand, trace: (@Sendable (String) -> Void)?, cache: URL?) -> Result<SessionConnection, CommandFailure> {
+    /// `DBTSH_DEMO_STEP_SECONDS` sets how long each simulated run phase takes (default 1.5 s).
+    private static func openDemo(options: DbtshCommand, stepSeconds: Double, trace: (@Sendable (String) -> Void)?,
+                                 cache: URL?) -> Result<SessionConnection, CommandFailure> {
         let started = runBlocking { () async -> Result<SandboxServer, CommandFailure> in
             do {
-                return .success(try await SandboxServer.start(SandboxConfiguration(stepSeconds: 1.5)))
+                return .success(try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds)))
             } catch {
                 return .failure(CommandFailure("cannot start the demo sandbox: \(error)", exitCode: Shell.ExitCode.network))
             }

@@ -6,7 +6,7 @@ import Foundation
 /// Completes ids from the session's listing cache. A miss starts a refresh and waits for it
 /// only briefly, so TAB never freezes the terminal; the next TAB finds the cache filled.
 struct LiveCompletionSource: CompletionSource {
-    var missDeadline: TimeInterval = 0.4
+    var missDeadline: TimeInterval = 0.8
 
     func items(for kind: ArgumentKind, matching word: String, session: Session) -> [CompletionItem] {
         guard let key = ListingKeys.key(for: kind, context: session.context) else { return [] }

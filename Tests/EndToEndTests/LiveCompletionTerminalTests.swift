@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// TAB on a real terminal, filled from the sandbox's live listings, and the catalog browser.
+@Suite("live completion in a pseudo-terminal", .serialized)
+struct LiveCompletionTerminalTests {
+    static let prompt = " > "
+
+    private func startShell() throws -> PseudoTerminal {
+        let terminal = try PseudoTerminal(
+            executable: try ProductLocator.executable(named: "dbtsh"),
+            arguments: ["--demo"],
+            environment: ["NO_COLOR": "1", "DBTSH_DEMO_STEP_SECONDS": "0.05"],
+            columns: 120
+        )
+        try terminal.expect(Self.prompt, timeout: 30)
+        return terminal
+    }
+
+    private func leave(_ terminal: PseudoTerminal) throws {
+        try terminal.type("\u{15}\u{04}")
+        #expect(try terminal.waitForExit(timeout: 10) == 0)
+    }
+
+    @Test func useJobTabListsTheDemoJobsWithTheirNames() throws {
+        let shell = try startShell()
+        try shell.type("use project analytics\r")
+        try shell.expect("acme/analytics" + Self.prompt, timeout: 10)
+        try shell.type("use job \t")
+        _ = shell.drain(for: 0.3)
+        try shell.type("\t")
+        try shell.expect("43167  Nightly build", timeout: 10)
+        try shell.expect("43168  Hourly refresh", timeout: 10)
+        try leave(shell)
+    }
+
+    @Test func aNamePrefixCompletesToTheJobsID() throws {
+        let shell = try startShell()
+        try shell.type("use project analytics\r")
+        try shell.expect("acme/analytics" + Self.prompt, timeout: 10)
+        _ = shell.drain(for: 1)
+        try shell.type("use job Nigh\t")
+        try shell.expect("43167 ", timeout: 10)
+        try shell.type("\r")
+        try shell.expect("job 43167" + Self.prompt, timeout: 10)
+        try leave(shell)
+    }
+
+    @Test func runsStatusTabOffersTheStatuses() throws {
+        let shell = try startShell()
+        try shell.type("runs --status \t\t")
+        let screen = try shell.expect("cancelled", timeout: 10)
+        for status in ["queued", "starting", "running", "success", "error"] {
+            #expect(screen.contains(status), "missing \(status) in \(screen)")
+        }
+        try shell.type("\u{15}runs --status e\t")
+        try shell.expect("runs --status error ", timeout: 10)
+        try leave(shell)
+    }
+
+    @Test func catalogBrowseWalksWithTabDownToAColumns() throws {
+        let shell = try startShell()
+        try shell.type("use job 43167; use run latest\r")
+        try shell.expect("run 902" + Self.prompt, timeout: 10)
+        try shell.type("catalog browse\r")
+        try shell.expect("catalog /" + Self.prompt, timeout: 15)
+        try shell.type("no\t")
+        try shell.expect("nodes ", timeout: 10)
+        try shell.type("\r")
+        try shell.expect("catalog /nodes" + Self.prompt, timeout: 10)
+        try shell.type("an\t\r")
+        try shell.expect("catalog /nodes/analytics" + Self.prompt, timeout: 10)
+        try shell.type("co\t\r")
+        try shell.expect("catalog /nodes/analytics/core" + Self.prompt, timeout: 10)
+        try shell.type("dim_cu\t")
+        try shell.expect("dim_customers ", timeout: 10)
+        try shell.type("\r")
+        try shell.expect("Row Count: 600", timeout: 10)
+        try shell.expect("customer_segment", timeout: 10)
+        try shell.expect("catalog /nodes/analytics/core/dim_customers" + Self.prompt, timeout: 10)
+        try shell.type("..\r")
+        try shell.expect("catalog /nodes/analytics/core" + Self.prompt, timeout: 10)
+        try shell.type("exit\r")
+        try shell.expect("run 902" + Self.prompt, timeout: 10)
+        try leave(shell)
+    }
+}
