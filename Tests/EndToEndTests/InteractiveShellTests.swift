@@ -81,7 +81,7 @@ struct InteractiveShellTests {
 
     @Test func aRunFinishingInTheBackgroundIsAnnouncedAboveTheLineBeingTyped() async throws {
         try await onOwnThread {
-            let shell = try startShell()
+            let shell = try startShell(environment: ["DBTSH_DEMO_STEP_SECONDS": "0.4"])
             try shell.type("use job 43168\r")
             try shell.expect("job 43168" + Self.prompt, timeout: 10)
             try shell.type("run\r")
