@@ -213,4 +213,49 @@ struct InteractiveShellTests {
             try bash.waitForExit()
         }
     }
+
+    @Test func controlRFindsAnEarlierLine() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("hlepx\r")
+            try shell.expect("'hlepx'", timeout: 10)
+            try shell.expect(Self.prompt)
+            try shell.type("help use\r")
+            try shell.expect(Self.prompt, timeout: 10)
+            try shell.type("\u{12}epx")
+            try shell.expect("epx")
+            try shell.type("\r")
+            try shell.expect("'hlepx'", timeout: 10)
+            try shell.expect(Self.prompt)
+            try exitWithControlD(shell)
+        }
+    }
+
+    @Test func anExternalStopAndContinueRedrawsTheLine() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("hl")
+            try shell.expect("hl")
+            kill(shell.processID, SIGSTOP)
+            Thread.sleep(forTimeInterval: 0.1)
+            kill(shell.processID, SIGCONT)
+            try shell.expect(Self.prompt + "hl")
+            try shell.type("ep\r")
+            try shell.expect("did you mean help?", timeout: 10)
+            try exitWithControlD(shell)
+        }
+    }
+
+    @Test func sigtermWhileEditingRestoresTheTerminal() async throws {
+        try await onOwnThread {
+            let shell = try startShell()
+            try shell.type("hl")
+            try shell.expect("hl")
+            try check(shell.isRaw, "the terminal is not in raw mode while editing")
+            kill(shell.processID, SIGTERM)
+            let status = try shell.waitForExit(timeout: 10)
+            try check(status == -SIGTERM, "exit status \(status)")
+            try check(shell.terminalIsRestored, "the terminal was left in raw mode")
+        }
+    }
 }
