@@ -9,7 +9,7 @@ struct LiveCompletionSource: CompletionSource {
     var missDeadline: TimeInterval = 0.8
 
     func items(for kind: ArgumentKind, matching word: String, session: Session) -> [CompletionItem] {
-        guard let key = ListingKeys.key(for: kind, context: session.context) else { return [] }
+        guard session.services.client != nil, let key = ListingKeys.key(for: kind, context: session.context) else { return [] }
         if let items = session.listings.items(for: key) { return Self.match(items, word) }
         let task = session.listings.refresh(key) { try await ListingLoader(session: session).load(key) }
         if let task { Self.wait(for: task, upTo: missDeadline) }
