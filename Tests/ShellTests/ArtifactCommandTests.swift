@@ -110,7 +110,7 @@ struct ArtifactCommandTests {
                 #expect(result.stdout.isEmpty)
             }
             let missing = await shell.run("artifacts get no_such_file.json -o -")
-            #expect(missing.status != 0, "\(missing)")  // exact code: ExitCodeTests
+            #expect(missing.status == 3, "a 404 is exit 3: \(missing)")
             #expect(missing.stderr.contains("404"), "\(missing)")
             _ = fixture
         }

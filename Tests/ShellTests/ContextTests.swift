@@ -100,7 +100,7 @@ struct ContextTests {
             let before = shell.context
             for line in ["use job 999999", "use run 999999", "show job 999999"] {
                 let result = await shell.run(line)
-                #expect(result.status != 0, "\(line): \(result)")  // exact code: ExitCodeTests
+                #expect(result.status == 3, "\(line): SHELL.md §5 says 3 for a 404: \(result)")
                 #expect(result.stderrLines.count == 1, "\(line): \(result)")
                 #expect(result.stderr.contains("404"), "\(line): the error names the status: \(result)")
                 #expect(shell.context == before, "\(line) must leave the context alone")

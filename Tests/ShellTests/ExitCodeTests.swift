@@ -8,7 +8,7 @@ import Testing
 /// 4 for authentication or permission (401, 403), 5 for network or server failures.
 @Suite("Exit codes of API failures")
 struct ExitCodeTests {
-    @Test(.disabled("bug: ErrorReport.failure(for:) (Sources/Shell/Core/ErrorReport.swift:9) only maps ExitCoded errors, and DbtCloudError does not conform, so every API failure exits 1"))
+    @Test
     func apiRefusalsExit3() async throws {
         try await SandboxFixture.with { fixture in
             let shell = fixture.shell()
@@ -21,7 +21,7 @@ struct ExitCodeTests {
         }
     }
 
-    @Test(.disabled("bug: ErrorReport.failure(for:) (Sources/Shell/Core/ErrorReport.swift:9) only maps ExitCoded errors, and DbtCloudError does not conform, so a 401/403 exits 1"))
+    @Test
     func authenticationAndPermissionExit4() async throws {
         let readOnly = try await SandboxFixture.start(token: DemoWorld.readOnlyToken)
         let forbidden = await readOnly.shell().run("run --job 43167")
@@ -34,7 +34,7 @@ struct ExitCodeTests {
         await badToken.stop()
     }
 
-    @Test(.disabled("bug: ErrorReport.failure(for:) (Sources/Shell/Core/ErrorReport.swift:9) only maps ExitCoded errors, and DbtCloudError does not conform, so a network failure exits 1"))
+    @Test
     func unreachableServerExits5() async throws {
         // A sandbox that has stopped: connections are refused.
         let fixture = try await SandboxFixture.start()

@@ -141,7 +141,7 @@ struct JobAndAPICommandTests {
     @Test func apiErrors() async throws {
         try await withShell { shell, _ in
             let notFound = await shell.run("api GET /api/v2/accounts/{account}/jobs/999999/")
-            #expect(notFound.status != 0, "\(notFound)")  // exact code: ExitCodeTests
+            #expect(notFound.status == 3, "\(notFound)")
             #expect(notFound.stderrLines.count == 1, "\(notFound)")
             let noSlash = await shell.run("api GET api/v2/accounts/")
             #expect(noSlash.status == 2, "\(noSlash)")

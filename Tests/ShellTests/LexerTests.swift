@@ -134,6 +134,32 @@ struct ScriptLexingTests {
         }
     }
 
+    @Test func windowsLineEndings() async throws {
+        try await withShell { shell, _ in
+            // Split into lines as dbtsh's ScriptLineReader splits `-c` text and script files.
+            let plain = await shell.run("set interval 5s\r\nset output json # json please\r\nset output\r\n")
+            let continued = await fixtureShell(shell).run("set output \\\r\njson\r\nset output\r\n")
+            withKnownIssue("""
+                CRLF scripts: "\\r\\n" is one Character in Swift, so ScriptLineReader's split(separator: "\\n") \
+                (Sources/dbtsh/InputSource.swift) leaves the whole file as one line, and the Lexer's whitespace \
+                cases (" ", "\\t", "\\n", "\\r" in Lexer.swift Scanner.run) do not match the "\\r\\n" grapheme either
+                """) {
+                #expect(plain.status == 0, "\(plain)")
+                #expect(plain.stdoutLines == ["output: json"], "a CR before the newline is whitespace: \(plain)")
+                #expect(continued.status == 0, "\(continued)")
+                #expect(continued.stdoutLines == ["output: json"], "\(continued)")
+            }
+            // A lone CR at the end of a line (what PlainLineReader would leave) is whitespace.
+            let lone = await shell.run("set interval 7s\r")
+            #expect(lone.status == 0, "\(lone)")
+            #expect(shell.session.settings.interval == 7)
+        }
+    }
+
+    private func fixtureShell(_ shell: ShellHarness) -> ShellHarness {
+        ShellHarness(services: shell.session.services, context: shell.context, interactive: false, settings: Settings())
+    }
+
     @Test func emptyAndBlankLinesDoNothing() async throws {
         try await withShell { shell, _ in
             let result = await shell.run("\n   \n\t\n;\n# nothing\n")

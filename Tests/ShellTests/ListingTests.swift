@@ -43,12 +43,8 @@ struct ListingTests {
             let api = try await fixture.client.listJobs(accountID: 43, filter: JobFilter(include: ["most_recent_completed_run"])).collect()
             #expect(printed.count == 130)
             #expect(printed.map { $0["id"]?.intValue ?? -1 } == api.map(\.id))
-            // The raw objects of the API, not a rendering (keys that move with the clock aside).
-            func stable(_ value: JSONValue?) -> JSONValue? {
-                guard case .object(let object)? = value else { return value }
-                return .object(object.filter { !$0.key.hasPrefix("next_run") })
-            }
-            #expect(stable(printed.first) == stable(api.first?.raw))
+            // The raw objects of the API, not a rendering (fields that move with the clock aside).
+            #expect(printed.first?.withoutClockFields == api.first?.raw.withoutClockFields)
             #expect(printed.first?.objectValue?.keys.sorted() == api.first?.raw.objectValue?.keys.sorted())
             #expect(printed.first?["execute_steps"] != nil)
         }
@@ -165,7 +161,7 @@ struct ListingTests {
             let printed = try #require(result.json?.arrayValue, "\(result)")
             let api = try await fixture.client.runs(accountID: 43, filter: RunFilter(jobID: 43167, include: [.trigger]), limit: 20).items
             #expect(printed.map { $0["id"]?.intValue ?? -1 } == [902, 901, 900])
-            #expect(printed == api.map(\.raw), "the API's data")
+            #expect(JSONValue.array(printed).withoutClockFields == JSONValue.array(api.map(\.raw)).withoutClockFields, "the API's data")
         }
     }
 

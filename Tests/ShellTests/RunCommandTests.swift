@@ -35,8 +35,8 @@ struct RunCommandTests {
     }
 
     @Test func runWaitShowsEachStepOnStderr() async throws {
-        // Slow enough (0.4 s a phase) for the 50 ms polls to see every phase.
-        try await SandboxFixture.with(stepSeconds: 0.4) { fixture in
+        // Slow enough (1 s a phase) for the 50 ms polls to see every phase.
+        try await SandboxFixture.with(stepSeconds: 1.0) { fixture in
             let shell = fixture.shell()
             let result = await shell.run("use job 43168; run --wait --interval 50ms")
             #expect(result.status == 0, "\(result)")
@@ -219,7 +219,7 @@ struct RunCommandTests {
     @Test func retryOfASuccessfulRunIsRefused() async throws {
         try await withShell { shell, _ in
             let result = await shell.run("retry 901")
-            #expect(result.status != 0, "\(result)")  // exact code: ExitCodeTests
+            #expect(result.status == 3, "\(result)")
             #expect(result.stderrLines.count == 1, "\(result)")
             #expect(result.stderr.contains("cannot be retried"), "\(result)")
         }
@@ -238,7 +238,7 @@ struct RunCommandTests {
         let fixture = try await SandboxFixture.start(token: DemoWorld.readOnlyToken)
         let shell = fixture.shell()
         let result = await shell.run("use job 43167; run")
-        #expect(result.status != 0, "\(result)")  // exact code: ExitCodeTests
+        #expect(result.status == 4, "\(result)")
         #expect(result.stderrLines.count == 1, "\(result)")
         #expect(result.stderr.contains("403"), "\(result)")
         #expect(!result.stderr.contains(DemoWorld.readOnlyToken))
@@ -251,15 +251,15 @@ struct RunCommandTests {
         let fixture = try await SandboxFixture.start(token: "dbtc_not-a-valid-token")
         let shell = fixture.shell()
         let result = await shell.run("jobs")
-        #expect(result.status != 0, "\(result)")  // exact code: ExitCodeTests
+        #expect(result.status == 4, "\(result)")
         #expect(result.stderrLines.count == 1, "\(result)")
         #expect(!result.stderr.contains("not-a-valid-token"), "\(result)")
         await fixture.stop()
     }
 }
 
-/// Runs that take long enough to time out or cancel (each phase 2 s in this sandbox).
-@Suite("Runs: timeouts and cancellation", .sandbox(stepSeconds: 2))
+/// Runs that take long enough to time out or cancel (each phase 5 s in this sandbox).
+@Suite("Runs: timeouts and cancellation", .sandbox(stepSeconds: 5))
 struct SlowRunTests {
     @Test func waitTimeoutExits6() async throws {
         try await withShell { shell, _ in

@@ -40,7 +40,7 @@ final class SandboxFixture: Sendable {
             let host = try DbtHost.parse(server.baseURL.absoluteString)
             let client = try DbtCloudClient(
                 host: host, token: APIToken(token),
-                options: ClientOptions(connectTimeout: .seconds(2), requestTimeout: .seconds(10), retry: fastRetry))
+                options: ClientOptions(connectTimeout: .seconds(20), requestTimeout: .seconds(30), retry: fastRetry))
             let cacheRoot = FileManager.default.temporaryDirectory
                 .appendingPathComponent("dbtsh-shelltests-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: cacheRoot, withIntermediateDirectories: true)
@@ -164,6 +164,25 @@ func withShell<T>(account: Bool = true, stepSeconds: Double? = nil,
                   _ body: (ShellHarness, SandboxFixture) async throws -> T) async throws -> T {
     try await SandboxFixture.with(stepSeconds: stepSeconds) { fixture in
         try await body(fixture.shell(account: account), fixture)
+    }
+}
+
+extension JSONValue {
+    /// Without the fields that move with the clock (`…_humanized` like "2 hours ago", `next_run…`),
+    /// at any depth: two reads of the same object a moment apart compare equal.
+    var withoutClockFields: JSONValue {
+        switch self {
+        case .object(let object):
+            var kept: [String: JSONValue] = [:]
+            for (key, value) in object where !key.hasSuffix("_humanized") && !key.hasPrefix("next_run") {
+                kept[key] = value.withoutClockFields
+            }
+            return .object(kept)
+        case .array(let items):
+            return .array(items.map(\.withoutClockFields))
+        default:
+            return self
+        }
     }
 }
 
