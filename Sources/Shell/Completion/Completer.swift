@@ -50,7 +50,8 @@ public struct Completer: Sendable {
             if let fixed = StaticCandidates.words(for: kind, command: command, session: session) {
                 return fixed.filter { $0.hasPrefix(word) }.map { CompletionItem($0) }
             }
-            return session.completionSource.items(for: kind, matching: word, session: session)
+            let named = kind == .run ? ["latest", "last-failed"].filter { $0.hasPrefix(word) && !word.isEmpty }.map { CompletionItem($0) } : []
+            return named + session.completionSource.items(for: kind, matching: word, session: session)
         }
     }
 }

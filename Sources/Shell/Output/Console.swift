@@ -1,5 +1,8 @@
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a command writes: data to `out`, progress and errors to `err` (SHELL.md §5).
 public protocol Console: Sendable {
@@ -38,10 +41,33 @@ public final class StandardConsole: Console {
         if !kept { writeDirectly(text) }
     }
 
-    public func err(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
-    public func writeDirectly(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    public func err(_ text: String) { StandardStream.write(text, to: STDERR_FILENO) }
+    public func writeDirectly(_ text: String) { StandardStream.write(text, to: STDOUT_FILENO) }
     public func startHolding() { held.withLock { $0 = "" } }
     public func stopHolding() -> String { held.withLock { buffer in defer { buffer = nil }; return buffer ?? "" } }
+}
+
+/// Writes with write(2). When the reader of stdout has gone (`dbtsh … | head -1`), the
+/// process ends quietly with status 141, as a shell's SIGPIPE would, instead of trapping.
+enum StandardStream {
+    static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else if written < 0, errno == EPIPE, descriptor == STDOUT_FILENO {
+                    exit(141)
+                } else {
+                    return
+                }
+            }
+        }
+    }
 }
 
 /// Keeps what commands write, for tests and for output that goes through a pager.
