@@ -146,6 +146,18 @@ struct CompletionTests {
         }
     }
 
+    @Test func runArgumentsCompleteRunsOfTheJob() async throws {
+        try await withShell { shell, _ in
+            _ = await shell.run("use job 43168")
+            for line in ["wait ", "cancel ", "diff ", "steps ", "retry "] {
+                let result = try await completeLive(shell, line)
+                #expect(result.items.map(\.replacement) == ["913", "912", "911", "910"], "\(line): \(result)")
+            }
+            let cancelled = shell.complete("wait 912")
+            #expect(cancelled.items.first?.display.contains("cancelled") == true, "\(cancelled)")
+        }
+    }
+
     @Test func nothingAfterTheLastArgument() async throws {
         try await withShell { shell, _ in
             #expect(shell.complete("context ").items.isEmpty)

@@ -106,6 +106,8 @@ struct JobAndAPICommandTests {
             #expect(fixture.requests(method: "DELETE").isEmpty)
             let export = await shell.run("job export")
             #expect(export.status == 0, "reading is fine: \(export)")
+            let get = await shell.run("api GET /api/v2/accounts/{account}/jobs/{job}/")
+            #expect(get.status == 0, "api GET is allowed under readonly: \(get)")
         }
     }
 

@@ -114,6 +114,25 @@ struct RunCommandTests {
         }
     }
 
+    @Test func runOverridesReachTheTrigger() async throws {
+        try await withShell { shell, fixture in
+            fixture.server.requestLog.clear()
+            let result = await shell.run("""
+            run --job 43168 --git-sha abc1234 --schema-override dbt_test --dbt-version 1.11.0 --generate-docs --run-timeout 600
+            """)
+            #expect(result.status == 0, "\(result)")
+            let body = try #require(fixture.requests(method: "POST", pathContains: "/jobs/43168/run/").first?.body
+                .flatMap { try? JSONValue(parsing: $0) })
+            #expect(body["git_sha"]?.stringValue == "abc1234")
+            #expect(body["schema_override"]?.stringValue == "dbt_test")
+            #expect(body["dbt_version_override"]?.stringValue == "1.11.0")
+            #expect(body["generate_docs_override"]?.boolValue == true)
+            #expect(body["timeout_seconds_override"]?.intValue == 600)
+            #expect(body["cause"]?.stringValue == "Triggered from dbtsh", "a default cause")
+            _ = await shell.run("wait --interval 50ms")
+        }
+    }
+
     @Test func runRejectsStepsThatAreNotDbtCommands() async throws {
         try await withShell { shell, fixture in
             fixture.server.requestLog.clear()
