@@ -73,7 +73,8 @@ public final class Interpreter: Sendable {
     @discardableResult
     func report(_ error: any Error) -> Int32 {
         let failure = ErrorReport.failure(for: error)
-        session.console.errorLine("error: " + failure.message)
+        // Ctrl-C: the loop that cancelled the command says so, once.
+        if failure.exitCode != ExitCode.interrupted { session.console.errorLine("error: " + failure.message) }
         return failure.exitCode
     }
 }
