@@ -182,6 +182,21 @@ func expectOneLineFailure(_ result: SpawnedResult, exitCode code: Int32, mention
     }
 }
 
+/// Where two outputs part, for a readable failure.
+func firstDifference(_ expected: String, _ actual: String) -> String {
+    let left = expected.split(separator: "\n", omittingEmptySubsequences: false)
+    let right = actual.split(separator: "\n", omittingEmptySubsequences: false)
+    for index in 0..<max(left.count, right.count) {
+        let a = index < left.count ? String(left[index]) : "<end>"
+        let b = index < right.count ? String(right[index]) : "<end>"
+        if a != b {
+            let context = left[max(0, index - 6)..<min(left.count, index)].joined(separator: "\n")
+            return "line \(index + 1) of \(left.count)/\(right.count):\n  expected: \(a)\n  actual:   \(b)\n  after:\n\(context)"
+        }
+    }
+    return "no difference"
+}
+
 /// The `id`s of a JSON array of objects (`--output json` of a listing).
 func jsonIDs(_ text: String) -> [Int] {
     guard let array = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] else { return [] }
@@ -227,7 +242,7 @@ struct FaultSuiteTests {
             server.faults.add(FaultRule(.tooManyRequests(retryAfterSeconds: 1), every: 1, times: 2, method: "GET"))
             let faulted = try await SpawnedDbtsh.run(script: command + "\n", on: server, home: home)
             #expect(faulted.status == 0, "\(faulted)")
-            #expect(faulted.stdout == clean.stdout, "output differs after 429s: \(faulted)")
+            #expect(faulted.stdout == clean.stdout, "output differs after 429s: \(firstDifference(clean.stdout, faulted.stdout))")
             #expect(faulted.stderr == clean.stderr, "stderr differs after 429s: \(faulted)")
             // The two refused requests were sent again after Retry-After.
             #expect(faulted.seconds >= 1.8, "Retry-After: 1 was not honoured (\(faulted.seconds)s)")
@@ -262,7 +277,7 @@ struct FaultSuiteTests {
             server.faults.add(FaultRule(fault.kind, every: 1, times: 2, method: "GET", pathContains: "/jobs/"))
             let faulted = try await SpawnedDbtsh.run(script: "jobs --output json\n", on: server, home: home)
             #expect(faulted.status == 0, "\(faulted)")
-            #expect(faulted.stdout == clean.stdout, "output differs after \(fault): \(faulted)")
+            #expect(faulted.stdout == clean.stdout, "output differs after \(fault): \(firstDifference(clean.stdout, faulted.stdout))")
             #expect(faulted.stderr.isEmpty, "a recovered fault should be silent: \(faulted)")
             expectNoStackTrace(faulted)
         }
@@ -276,7 +291,7 @@ struct FaultSuiteTests {
             server.faults.add(FaultRule(.serverError(status: 503), every: 2, times: 3, method: "GET"))
             let faulted = try await SpawnedDbtsh.run(script: "runs --all --output json\n", on: server, home: home)
             #expect(faulted.status == 0, "\(faulted)")
-            #expect(faulted.stdout == clean.stdout)
+            #expect(faulted.stdout == clean.stdout, "\(firstDifference(clean.stdout, faulted.stdout))")
         }
     }
 
