@@ -44,6 +44,16 @@ struct ArtifactCommandTests {
         }
     }
 
+    @Test func logsTailCountsRealLines() async throws {
+        try await withShell { shell, _ in
+            let full = await shell.run("use run 902; logs 2")
+            let lastLine = full.stdout.split(separator: "\n").last.map(String.init)
+            let tail = await shell.run("logs 2 --tail 1")
+            #expect(tail.stdout.split(separator: "\n").map(String.init) == [lastLine].compactMap { $0 },
+                    "--tail 1 is the last line of the log: \(tail.stdout.debugDescription) vs \(lastLine.debugDescription)")
+        }
+    }
+
     @Test func logsErrors() async throws {
         try await withShell { shell, _ in
             let noStep = await shell.run("use run 902; logs 9")

@@ -66,6 +66,18 @@ struct ListingTests {
         }
     }
 
+    @Test func jobsNameWithURLCharactersIsSentLiterally() async throws {
+        try await withShell { shell, _ in
+            for text in ["sync+0", "sync%200", "&project_id=101", "sync 0#", "?x=1"] {
+                let result = await shell.run("jobs --name '\(text)' --json")
+                #expect(result.status == 0, "\(text): \(result)")
+                #expect(result.json == .array([]), "no job name contains '\(text)': \(result.stdout.prefix(200))")
+            }
+            let unicode = await shell.run("jobs --name 'Nightly\u{00A0}build' --json")
+            #expect(unicode.json == .array([]), "\(unicode.stdout.prefix(200))")
+        }
+    }
+
     @Test func jobsByEnvironment() async throws {
         try await withShell { shell, _ in
             let result = await shell.run("use project 100; jobs --environment Staging --json")
