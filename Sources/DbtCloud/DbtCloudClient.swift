@@ -74,7 +74,9 @@ public final class DbtCloudClient: Sendable {
     }
 
     /// Decodes the envelope's `data` as `T`.
-    func decodeData<T: Decodable>(_ type: T.Type, from response: APIResponse, method: String, path: String) throws -> T {
+    func decodeData<T>(
+        from response: APIResponse, method: String, path: String, _ decode: (JSONValue) throws -> T
+    ) throws -> T {
         guard let data = response.data, !data.isNull else {
             throw DbtCloudError(
                 kind: .invalidResponse, method: method, path: path, status: response.status,
@@ -83,7 +85,7 @@ public final class DbtCloudClient: Sendable {
                     : "the response has no data")
         }
         do {
-            return try data.decode(T.self)
+            return try decode(data)
         } catch {
             throw DbtCloudError(
                 kind: .invalidResponse, method: method, path: path, status: response.status,
@@ -91,27 +93,27 @@ public final class DbtCloudClient: Sendable {
         }
     }
 
-    func getObject<T: Decodable>(_ type: T.Type, _ path: String, query: [(String, String)] = []) async throws -> T {
-        try decodeData(T.self, from: try await get(path, query: query), method: "GET", path: path)
+    func getObject<T: JSONModel>(_ type: T.Type, _ path: String, query: [(String, String)] = []) async throws -> T {
+        try decodeData(from: try await get(path, query: query), method: "GET", path: path, T.init(json:))
     }
 
-    func postObject<T: Decodable>(_ type: T.Type, _ path: String, body: JSONValue? = nil) async throws -> T {
-        try decodeData(T.self, from: try await post(path, body: body), method: "POST", path: path)
+    func postObject<T: JSONModel>(_ type: T.Type, _ path: String, body: JSONValue? = nil) async throws -> T {
+        try decodeData(from: try await post(path, body: body), method: "POST", path: path, T.init(json:))
     }
 
     /// One page of a list endpoint.
-    func page<T: Decodable & Sendable>(
+    func page<T: JSONModel>(
         _ type: T.Type, _ path: String, query: [(String, String)], offset: Int, limit: Int
     ) async throws -> ListPage<T> {
         let limit = min(100, max(1, limit))
         let response = try await get(path, query: query + [("limit", String(limit)), ("offset", String(offset))])
-        let items = try decodeData([T].self, from: response, method: "GET", path: path)
+        let items = try decodeData(from: response, method: "GET", path: path) { try $0.decodeList(T.self) }
         let total = response.json?["extra"]?["pagination"]?["total_count"]?.intValue
         return ListPage(items: items, offset: offset, limit: limit, totalCount: total, raw: response.json ?? .null)
     }
 
     /// Every item of a list endpoint, as a `PagedSequence`.
-    public func list<T: Decodable & Sendable>(
+    public func list<T: JSONModel>(
         _ type: T.Type, path: String, query: [(String, String)] = [], maxItems: Int? = nil
     ) -> PagedSequence<T> {
         PagedSequence(pageSize: options.pageSize, concurrency: options.pageConcurrency, maxItems: maxItems) {

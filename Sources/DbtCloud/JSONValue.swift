@@ -78,7 +78,7 @@ extension JSONValue: Codable {
 extension JSONValue {
     /// Parses a JSON document (any top-level value).
     public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONParser.parse(data)
     }
 
     public init(parsing text: String) throws {

@@ -9,26 +9,34 @@ struct AnyKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
+/// A model read from JSON: lenient, ids required, `raw` kept. Decodable through `JSONValue`.
+public protocol JSONModel: Decodable, Sendable {
+    init(json: JSONValue) throws
+}
+
+extension JSONModel {
+    public init(from decoder: any Decoder) throws {
+        try self.init(json: JSONValue(from: decoder))
+    }
+}
+
 /// Reads a model's fields leniently: a missing, null or oddly typed field is `nil`,
 /// never a decoding failure. Only ids are required (`requiredID`).
 struct LenientFields {
-    let container: KeyedDecodingContainer<AnyKey>
     let raw: JSONValue
 
-    init(_ decoder: any Decoder) throws {
-        raw = try JSONValue(from: decoder)
-        guard case .object = raw else {
+    init(_ json: JSONValue) throws {
+        guard case .object = json else {
             throw DecodingError.typeMismatch(
-                [String: JSONValue].self,
-                .init(codingPath: decoder.codingPath, debugDescription: "expected a JSON object"))
+                [String: JSONValue].self, .init(codingPath: [], debugDescription: "expected a JSON object"))
         }
-        container = try decoder.container(keyedBy: AnyKey.self)
+        raw = json
     }
 
     func requiredID(_ key: String = "id") throws -> Int {
         if let value = raw[key]?.intValue { return value }
         throw DecodingError.keyNotFound(
-            AnyKey(key), .init(codingPath: container.codingPath, debugDescription: "missing integer id `\(key)`"))
+            AnyKey(key), .init(codingPath: [], debugDescription: "missing integer id `\(key)`"))
     }
 
     func int(_ key: String) -> Int? { raw[key]?.intValue }
@@ -54,20 +62,33 @@ struct LenientFields {
     func date(_ key: String) -> Date? { string(key).flatMap(DbtTimestamp.parse) }
     func duration(_ key: String) -> TimeInterval? { string(key).flatMap(DbtDuration.parse) }
 
-    func nested<T: Decodable>(_ type: T.Type, _ key: String) -> T? {
+    func nested<T: JSONModel>(_ type: T.Type, _ key: String) -> T? {
         guard let value = raw[key], !value.isNull else { return nil }
-        return (try? container.decode(T.self, forKey: AnyKey(key)))
+        return try? T(json: value)
     }
 
-    func list<T: Decodable>(_ type: T.Type, _ key: String) -> [T]? {
+    func list<T: JSONModel>(_ type: T.Type, _ key: String) -> [T]? {
         guard let items = raw[key]?.arrayValue else { return nil }
-        return items.compactMap { try? $0.decode(T.self) }
+        return items.compactMap { try? T(json: $0) }
     }
 }
 
 extension JSONValue {
-    /// Decodes a typed value from this JSON (used to pull models out of envelopes).
+    /// Decodes any Decodable from this JSON (through its text).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONDecoder().decode(T.self, from: data)
+    }
+
+    /// A model straight from this value, without re-encoding.
+    public func decode<T: JSONModel>(_ type: T.Type) throws -> T {
+        try T(json: self)
+    }
+
+    /// A list of models (this value must be an array).
+    public func decodeList<T: JSONModel>(_ type: T.Type) throws -> [T] {
+        guard case .array(let items) = self else {
+            throw DecodingError.typeMismatch([JSONValue].self, .init(codingPath: [], debugDescription: "expected a JSON array"))
+        }
+        return try items.map(T.init(json:))
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 // Lenient typed views of dbt Cloud objects. Ids are required; every other field is optional,
 // unknown keys are ignored, and `raw` keeps the object exactly as the API sent it.
 
-public struct Account: Sendable, Equatable, Decodable, Identifiable {
+public struct Account: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let name: String?
     public let plan: String?
@@ -17,8 +17,8 @@ public struct Account: Sendable, Equatable, Decodable, Identifiable {
     public let updatedAt: Date?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         name = fields.string("name")
         plan = fields.string("plan")
@@ -34,7 +34,7 @@ public struct Account: Sendable, Equatable, Decodable, Identifiable {
     }
 }
 
-public struct Project: Sendable, Equatable, Decodable, Identifiable {
+public struct Project: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let accountID: Int?
     public let name: String?
@@ -48,8 +48,8 @@ public struct Project: Sendable, Equatable, Decodable, Identifiable {
     public let updatedAt: Date?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         accountID = fields.int("account_id")
         name = fields.string("name")
@@ -65,7 +65,7 @@ public struct Project: Sendable, Equatable, Decodable, Identifiable {
     }
 }
 
-public struct Environment: Sendable, Equatable, Decodable, Identifiable {
+public struct Environment: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let accountID: Int?
     public let projectID: Int?
@@ -84,8 +84,8 @@ public struct Environment: Sendable, Equatable, Decodable, Identifiable {
     public let updatedAt: Date?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         accountID = fields.int("account_id")
         projectID = fields.int("project_id")
@@ -104,14 +104,14 @@ public struct Environment: Sendable, Equatable, Decodable, Identifiable {
     }
 }
 
-public struct JobTriggers: Sendable, Equatable, Decodable {
+public struct JobTriggers: Sendable, Equatable, JSONModel {
     public let schedule: Bool?
     public let githubWebhook: Bool?
     public let gitProviderWebhook: Bool?
     public let onMerge: Bool?
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         schedule = fields.bool("schedule")
         githubWebhook = fields.bool("github_webhook")
         gitProviderWebhook = fields.bool("git_provider_webhook")
@@ -119,7 +119,7 @@ public struct JobTriggers: Sendable, Equatable, Decodable {
     }
 }
 
-public struct Job: Sendable, Equatable, Decodable, Identifiable {
+public struct Job: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let accountID: Int?
     public let projectID: Int?
@@ -154,8 +154,8 @@ public struct Job: Sendable, Equatable, Decodable, Identifiable {
 
     public var isScheduled: Bool { triggers?.schedule ?? false }
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         accountID = fields.int("account_id")
         projectID = fields.int("project_id")
@@ -183,7 +183,7 @@ public struct Job: Sendable, Equatable, Decodable, Identifiable {
     }
 }
 
-public struct RunTrigger: Sendable, Equatable, Decodable {
+public struct RunTrigger: Sendable, Equatable, JSONModel {
     public let id: Int?
     public let cause: String?
     /// `api`, `ci`, `scheduled`, `ui`, `rerun`, `job completion`… (values may contain spaces).
@@ -200,8 +200,8 @@ public struct RunTrigger: Sendable, Equatable, Decodable {
     public let stepsOverride: [String]?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = fields.int("id")
         cause = fields.string("cause")
         causeCategory = fields.string("cause_category")
@@ -219,7 +219,7 @@ public struct RunTrigger: Sendable, Equatable, Decodable {
     }
 }
 
-public struct RunStep: Sendable, Equatable, Decodable, Identifiable {
+public struct RunStep: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let runID: Int?
     public let accountID: Int?
@@ -238,8 +238,8 @@ public struct RunStep: Sendable, Equatable, Decodable, Identifiable {
     public let durationHumanized: String?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         runID = fields.int("run_id")
         accountID = fields.int("account_id")
@@ -259,7 +259,7 @@ public struct RunStep: Sendable, Equatable, Decodable, Identifiable {
     }
 }
 
-public struct Run: Sendable, Equatable, Decodable, Identifiable {
+public struct Run: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let triggerID: Int?
     public let accountID: Int?
@@ -306,8 +306,8 @@ public struct Run: Sendable, Equatable, Decodable, Identifiable {
     /// True once the run has ended (from `status`, or `is_complete` when the status is unknown).
     public var isFinished: Bool { status?.isTerminal ?? isComplete ?? false }
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         triggerID = fields.int("trigger_id")
         accountID = fields.int("account_id")
@@ -349,20 +349,20 @@ public struct Run: Sendable, Equatable, Decodable, Identifiable {
 }
 
 /// `GET …/runs/{id}/retry/`: which step failed and which were skipped.
-public struct RunFailureDetails: Sendable, Equatable, Decodable {
+public struct RunFailureDetails: Sendable, Equatable, JSONModel {
     public let failedStep: String?
     public let skippedSteps: [String]
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         failedStep = fields.string("failed_step")
         skippedSteps = fields.strings("skipped_steps") ?? []
         raw = fields.raw
     }
 }
 
-public struct Connection: Sendable, Equatable, Decodable, Identifiable {
+public struct Connection: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let accountID: Int?
     public let projectID: Int?
@@ -375,8 +375,8 @@ public struct Connection: Sendable, Equatable, Decodable, Identifiable {
     public let updatedAt: Date?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         accountID = fields.int("account_id")
         projectID = fields.int("project_id")
@@ -390,7 +390,7 @@ public struct Connection: Sendable, Equatable, Decodable, Identifiable {
     }
 }
 
-public struct Repository: Sendable, Equatable, Decodable, Identifiable {
+public struct Repository: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let accountID: Int?
     public let projectID: Int?
@@ -402,8 +402,8 @@ public struct Repository: Sendable, Equatable, Decodable, Identifiable {
     public let createdAt: Date?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         accountID = fields.int("account_id")
         projectID = fields.int("project_id")
@@ -417,7 +417,7 @@ public struct Repository: Sendable, Equatable, Decodable, Identifiable {
     }
 }
 
-public struct User: Sendable, Equatable, Decodable, Identifiable {
+public struct User: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let firstName: String?
     public let lastName: String?
@@ -433,8 +433,8 @@ public struct User: Sendable, Equatable, Decodable, Identifiable {
         return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         firstName = fields.string("first_name")
         lastName = fields.string("last_name")
@@ -447,7 +447,7 @@ public struct User: Sendable, Equatable, Decodable, Identifiable {
     }
 }
 
-public struct Group: Sendable, Equatable, Decodable, Identifiable {
+public struct Group: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let accountID: Int?
     public let name: String?
@@ -457,8 +457,8 @@ public struct Group: Sendable, Equatable, Decodable, Identifiable {
     public let memberCount: Int?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         accountID = fields.int("account_id")
         name = fields.string("name")
@@ -470,7 +470,7 @@ public struct Group: Sendable, Equatable, Decodable, Identifiable {
     }
 }
 
-public struct ServiceToken: Sendable, Equatable, Decodable, Identifiable {
+public struct ServiceToken: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let uid: String?
     public let accountID: Int?
@@ -481,8 +481,8 @@ public struct ServiceToken: Sendable, Equatable, Decodable, Identifiable {
     public let createdAt: Date?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         uid = fields.string("uid")
         accountID = fields.int("account_id")
@@ -496,7 +496,7 @@ public struct ServiceToken: Sendable, Equatable, Decodable, Identifiable {
 }
 
 /// A webhook subscription; its id is a string in the API.
-public struct Webhook: Sendable, Equatable, Decodable, Identifiable {
+public struct Webhook: Sendable, Equatable, JSONModel, Identifiable {
     public let id: String
     public let accountID: Int?
     public let name: String?
@@ -510,10 +510,10 @@ public struct Webhook: Sendable, Equatable, Decodable, Identifiable {
     public let dispatchedAt: Date?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         guard let id = fields.string("id") else {
-            throw DecodingError.keyNotFound(AnyKey("id"), .init(codingPath: decoder.codingPath, debugDescription: "missing id"))
+            throw DecodingError.keyNotFound(AnyKey("id"), .init(codingPath: [], debugDescription: "missing id"))
         }
         self.id = id
         accountID = fields.int("account_id")
@@ -530,7 +530,7 @@ public struct Webhook: Sendable, Equatable, Decodable, Identifiable {
 }
 
 /// A job notification setting (`/api/v2/accounts/{a}/notifications/`).
-public struct NotificationSetting: Sendable, Equatable, Decodable, Identifiable {
+public struct NotificationSetting: Sendable, Equatable, JSONModel, Identifiable {
     public let id: Int
     public let accountID: Int?
     public let userID: Int?
@@ -545,8 +545,8 @@ public struct NotificationSetting: Sendable, Equatable, Decodable, Identifiable 
     public let slackChannelName: String?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         id = try fields.requiredID()
         accountID = fields.int("account_id")
         userID = fields.int("user_id")
@@ -564,7 +564,7 @@ public struct NotificationSetting: Sendable, Equatable, Decodable, Identifiable 
 
 /// An audit log event. The 2022 shape (integer id, `routing_key`, `actor_name`, `logged_at`)
 /// and the current one (string id, `event_type`, `actor`, `created_at`) both decode.
-public struct AuditLog: Sendable, Equatable, Decodable, Identifiable {
+public struct AuditLog: Sendable, Equatable, JSONModel, Identifiable {
     public let id: String
     public let accountID: Int?
     public let service: String?
@@ -574,10 +574,10 @@ public struct AuditLog: Sendable, Equatable, Decodable, Identifiable {
     public let loggedAt: Date?
     public let raw: JSONValue
 
-    public init(from decoder: any Decoder) throws {
-        let fields = try LenientFields(decoder)
+    public init(json: JSONValue) throws {
+        let fields = try LenientFields(json)
         guard let id = fields.string("id") ?? fields.string("uuid") else {
-            throw DecodingError.keyNotFound(AnyKey("id"), .init(codingPath: decoder.codingPath, debugDescription: "missing id"))
+            throw DecodingError.keyNotFound(AnyKey("id"), .init(codingPath: [], debugDescription: "missing id"))
         }
         self.id = id
         accountID = fields.int("account_id")

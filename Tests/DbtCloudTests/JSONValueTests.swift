@@ -45,3 +45,33 @@ import Testing
         #expect(changed["execution"]?["timeout_seconds"] == 60)
     }
 }
+
+@Suite struct JSONParserTests {
+    @Test func parsesEscapesSurrogatesAndNumbers() throws {
+        let text = #"{"s": "a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "i": -42, "big": 9223372036854775807, "d": -1.5e3, "z": 0, "f": 0.25, "arr": [true, false, null], "empty": ""}"#
+        let value = try JSONValue(parsing: text)
+        #expect(value["s"] == .string("a\"b\\c/d\n\té😀"))
+        #expect(value["i"] == .int(-42))
+        #expect(value["big"] == .int(Int.max))
+        #expect(value["d"] == .double(-1500))
+        #expect(value["z"] == .int(0))
+        #expect(value["f"] == .double(0.25))
+        #expect(value["arr"] == [true, false, nil])
+        #expect(value["empty"] == "")
+        // The parser and Foundation's decoder agree.
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) == value)
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", #"{"a":1,}"#, #"{"a" 1}"#, "tru", "01x", "-", #""unterminated"#, "[1] 2", #"{"a":"\q"}"#,
+        "\"tab\there\"", String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+    ])
+    func rejectsInvalidDocuments(text: String) {
+        #expect(throws: (any Error).self) { try JSONValue(parsing: text) }
+    }
+
+    @Test func aHalfResponseIsRejected() throws {
+        let data = try Fixtures.data("examples/run-get-success.json")
+        #expect(throws: (any Error).self) { try JSONValue(parsing: data.prefix(data.count / 2)) }
+    }
+}
