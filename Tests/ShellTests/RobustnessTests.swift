@@ -94,7 +94,8 @@ struct RobustnessTests {
             let result = await task.value
             #expect(clock.now - cancelledAt < .seconds(8), "Ctrl-C stops the wait promptly (generous: the suite runs in parallel)")
             #expect(result.status == 130, "\(result)")
-            #expect(result.stderrLines.last == "error: interrupted", "\(result)")
+            // The read-eval-print loop says "interrupted" once; the interpreter adds no error line.
+            #expect(!result.stderr.contains("error:"), "\(result)")
             #expect(shell.session.settings.output == .table, "a script stops after an interrupt")
             // The run goes on in dbt Cloud: interrupting a wait does not cancel it.
             #expect(fixture.requests(method: "POST", pathContains: "/cancel/").isEmpty)
