@@ -48,6 +48,9 @@ struct ListingTests {
             #expect(run.string("queued_duration") == "00:00:02")
             #expect(run.string("status_humanized") == "Error")
             #expect(run.bool("is_error") == true && run.bool("in_progress") == false)
+            let ago = try #require(run.string("created_at_humanized"))
+            let coarse = #/^(\d+ (minute|hour|day)s? ago|\d+ weeks?(, \d+ days?)? ago|\d+ years?(, \d+ weeks?)? ago)$/#
+            #expect(ago.wholeMatch(of: coarse) != nil, "\(ago) is coarse, so listings taken a minute apart read the same")
             let job = try #require(try await client.get("/api/v2/accounts/43/jobs/43167/").data)
             let created = try #require(job.string("created_at"))
             #expect(created.contains("T") && created.hasSuffix("+00:00"))

@@ -75,10 +75,10 @@ struct RunRenderer {
             ("duration_humanized", .string(WireFormat.humanized(end.timeIntervalSince(run.createdAt)))),
             ("queued_duration_humanized", .string(WireFormat.humanized(queuedUntil.timeIntervalSince(run.createdAt)))),
             ("run_duration_humanized", .string(WireFormat.humanized(runDuration))),
-            ("created_at_humanized", .string(WireFormat.humanized(now.timeIntervalSince(run.createdAt)) + " ago")),
+            ("created_at_humanized", .string(WireFormat.humanizedAgo(now.timeIntervalSince(run.createdAt)))),
             (
                 "finished_at_humanized",
-                .string(snap.finishedAt.map { WireFormat.humanized(now.timeIntervalSince($0)) + " ago" } ?? "0 minutes from now")
+                .string(snap.finishedAt.map { WireFormat.humanizedAgo(now.timeIntervalSince($0)) } ?? "0 minutes from now")
             ),
             ("retrying_run_id", .from(run.retryingRunID)), ("can_retry", .bool(canRetry)),
             ("retry_not_supported_reason", canRetry ? nil : "RETRY_NOT_FAILED_RUN"),

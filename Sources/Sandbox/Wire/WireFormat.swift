@@ -32,6 +32,19 @@ enum WireFormat {
         return String(format: "%02d:%02d:%02d", total / 3600, (total / 60) % 60, total % 60)
     }
 
+    /// `2 hours ago`, `2 weeks, 1 day ago`: one unit below a week, so that a listing reads the same
+    /// for an hour rather than changing every minute (tests compare listings taken seconds apart).
+    static func humanizedAgo(_ seconds: TimeInterval) -> String {
+        let week = 7 * 86_400.0
+        guard seconds < week else { return humanized(seconds) + " ago" }
+        let units: [(String, Double)] = [("day", 86_400), ("hour", 3_600), ("minute", 60)]
+        for (name, size) in units where seconds >= size {
+            let count = Int(seconds / size)
+            return "\(count) \(name)\(count == 1 ? "" : "s") ago"
+        }
+        return "0 minutes ago"
+    }
+
     /// `1 minute, 50 seconds`, `12 seconds`, `2 weeks, 1 day`; `0 minutes` for nothing.
     static func humanized(_ seconds: TimeInterval) -> String {
         var remaining = max(0, Int(seconds.rounded(.down)))
