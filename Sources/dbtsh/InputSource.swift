@@ -56,7 +56,7 @@ final class ScriptLineReader: LineReader {
     private var index = 0
 
     init(text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
         self.lines = lines
     }

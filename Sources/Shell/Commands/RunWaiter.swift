@@ -35,13 +35,12 @@ struct RunWaiter {
         defer { progress.finish() }
         var lastFailure: (any Error)?
         while true {
-            if let timeout = options.timeout, Date().timeIntervalSince(started) >= timeout {
-                progress.finish()
-                throw CommandFailure("wait: run \(runID) still not finished after \(DurationText.format(timeout)); it goes on in dbt Cloud",
-                                     exitCode: ExitCode.waitTimedOut)
-            }
+            let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }
+            if let remaining, remaining <= 0 { throw timedOut(runID) }
             do {
-                let run = try await client.run(accountID: accountID, id: runID, include: [.runSteps])
+                let run = try await Deadline.run(within: remaining) {
+                    try await client.run(accountID: accountID, id: runID, include: [.runSteps])
+                }
                 lastFailure = nil
                 progress.show(ProgressText.describe(run, elapsed: Date().timeIntervalSince(started)))
                 if run.isFinished {
@@ -49,12 +48,21 @@ struct RunWaiter {
                     session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
                     return report(run, invocation: invocation)
                 }
+            } catch is Deadline.Expired {
+                progress.finish()
+                throw timedOut(runID)
             } catch let error as DbtCloudError where error.exitCode == ExitCode.network || error.status == 429 {
                 if lastFailure == nil { progress.note("dbt Cloud did not answer (\(error.kind)); still waiting") }
                 lastFailure = error
             }
-            try await Task.sleep(nanoseconds: UInt64(options.interval * 1_000_000_000))
+            let pause = min(options.interval, options.timeout.map { $0 - Date().timeIntervalSince(started) } ?? options.interval)
+            try await Task.sleep(nanoseconds: UInt64(max(0, pause) * 1_000_000_000))
         }
+    }
+
+    private func timedOut(_ runID: Int) -> CommandFailure {
+        CommandFailure("wait: run \(runID) still not finished after \(DurationText.format(options.timeout ?? 0)); it goes on in dbt Cloud",
+                       exitCode: ExitCode.waitTimedOut)
     }
 
     private func report(_ run: Run, invocation: Invocation) -> Int32 {
@@ -120,5 +128,23 @@ final class ProgressLine {
     private static func withoutClock(_ text: String) -> String {
         guard let range = text.range(of: " · ", options: .backwards) else { return text }
         return String(text[..<range.lowerBound])
+    }
+}
+
+/// Runs an operation, giving up when `seconds` have passed (nil: no limit).
+enum Deadline {
+    struct Expired: Error {}
+
+    static func run<T: Sendable>(within seconds: Double?, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard let seconds else { return try await operation() }
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+                throw Expired()
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
     }
 }

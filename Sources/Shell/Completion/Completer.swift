@@ -34,6 +34,9 @@ public struct Completer: Sendable {
             return CompletionResult(word: partial.currentWordRaw, items: subShell.complete(partial))
         }
         let slot = CompletionSlot.find(words: partial.precedingWords, current: partial.currentWord, registry: registry)
+        if let name = MultiWordName.find(slot: slot, partial: partial, textBeforeCursor: textBeforeCursor) {
+            return CompletionResult(word: name.raw, items: candidates(for: slot, matching: name.typed))
+        }
         let items = candidates(for: slot, matching: partial.currentWord)
         return CompletionResult(word: partial.currentWordRaw, items: items)
     }
@@ -148,5 +151,17 @@ enum StaticCandidates {
         case .httpMethod: return ["GET", "POST", "PUT", "PATCH", "DELETE"]
         default: return nil
         }
+    }
+}
+
+/// `use job Hourly re<TAB>`: an unquoted name of several words is completed as one name.
+enum MultiWordName {
+    static func find(slot: CompletionSlot, partial: Lexer.Partial, textBeforeCursor: String) -> (typed: String, raw: String)? {
+        guard case .argument(let kind, let command) = slot, [.account, .project, .environment, .job].contains(kind),
+              command.first == "use", partial.precedingWords.count > 2,
+              let levelRange = textBeforeCursor.range(of: partial.precedingWords[1]) else { return nil }
+        let typed = (partial.precedingWords.dropFirst(2) + [partial.currentWord]).joined(separator: " ")
+        let raw = String(textBeforeCursor[levelRange.upperBound...].drop { $0.isWhitespace })
+        return (typed, raw)
     }
 }

@@ -39,6 +39,12 @@ public final class Interpreter: Sendable {
         }
         guard let (command, consumed) = registry.lookup(words) else {
             let verb = words[0]
+            let subverbs = registry.subverbs(of: verb)
+            if !subverbs.isEmpty {
+                let choices = subverbs.map { "\(verb) \($0)" }.joined(separator: ", ")
+                let typed = words.count > 1 ? " '\(words[1])' is not one of them;" : ""
+                return report(CommandFailure.usage("\(verb):\(typed) use \(choices) (see 'help \(verb)')"))
+            }
             let hint = registry.suggestion(for: verb).map { " (did you mean \($0)?)" } ?? ""
             return report(CommandFailure.usage("unknown command '\(verb)'\(hint); type 'help' for the list"))
         }

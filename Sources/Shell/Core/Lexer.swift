@@ -112,7 +112,7 @@ private struct Scanner {
                 continue
             }
             switch c {
-            case " ", "\t", "\n", "\r":
+            case " ", "\t", "\n", "\r", "\r\n":
                 finishWord(&commands)
             case ";":
                 finishWord(&commands)

@@ -64,7 +64,15 @@ public struct Settings: Sendable, Equatable {
 
 /// Durations as users type them: `90`, `90s`, `500ms`, `2m`, `1h`, `1m30s`.
 public enum DurationText {
+    /// The longest duration accepted anywhere: a week.
+    public static let maximum: Double = 7 * 24 * 3600
+
     public static func seconds(_ text: String) -> Double? {
+        guard let value = parse(text), value.isFinite, value >= 0, value <= maximum else { return nil }
+        return value
+    }
+
+    private static func parse(_ text: String) -> Double? {
         if let plain = Double(text) { return plain }
         var total = 0.0
         var number = ""

@@ -3,10 +3,11 @@
 enum Suggestion {
     static func nearest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
-        guard !lowered.isEmpty else { return nil }
+        guard !lowered.isEmpty, lowered.count <= 64 else { return nil }
         if lowered.count >= 2, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lowered) }) { return prefixed }
         let limit = max(1, lowered.count / 3)
         return candidates
+            .filter { abs($0.count - lowered.count) <= limit }
             .map { ($0, distance(lowered, $0.lowercased())) }
             .filter { $0.1 <= limit }
             .min { $0.1 < $1.1 }?.0
