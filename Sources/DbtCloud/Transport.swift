@@ -85,8 +85,18 @@ final class Transport: Sendable {
         self.options = options
     }
 
+    private let shutDown = OnceFlag()
+
     func shutdown() async {
+        guard shutDown.setIfFirst() else { return }
         try? await http.shutdown()
+    }
+
+    /// A client dropped without `shutdown()` still releases its connections (AHC would trap in debug builds).
+    deinit {
+        if shutDown.setIfFirst() {
+            http.shutdown { _ in }
+        }
     }
 
     // MARK: - Buffered requests
@@ -216,6 +226,19 @@ final class Transport: Sendable {
 
     static func milliseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// True for the first caller of `setIfFirst()` only.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+
+    func setIfFirst() -> Bool {
+        lock.withLock {
+            defer { isSet = true }
+            return !isSet
+        }
     }
 }
 

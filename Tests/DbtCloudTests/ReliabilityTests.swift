@@ -209,6 +209,17 @@ struct ReliabilityTests {
         await server.stop()
     }
 
+    @Test func aClientDroppedWithoutShutdownDoesNotCrash() async throws {
+        let server = try await SandboxServer.start(.init())
+        do {
+            let client = try DbtCloudClient(
+                host: try DbtHost.parse(server.baseURL.absoluteString), token: APIToken(DemoWorld.token))
+            #expect(try await client.job(accountID: 43, id: DemoWorld.failingJobID).id == DemoWorld.failingJobID)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        await server.stop()
+    }
+
     @Test func unreadableCAFileIsAConfigurationError() throws {
         #expect {
             _ = try DbtCloudClient(
