@@ -43,8 +43,12 @@ extension SandboxAPI {
             guard let ordered = Listing.sorted(documents, orderBy: orderBy, allowed: ["id", "pk", "name", "created_at", "updated_at"]) else {
                 return Envelope.invalid([("order_by", .string("Cannot order by \(orderBy)."))])
             }
+            let needsRuns = include.contains("most_recent_run") || include.contains("most_recent_completed_run")
+            let runsByJob = needsRuns ? Dictionary(grouping: world.runs, by: \.jobID) : nil
             let rendered = page.slice(ordered).compactMap { document in
-                document["id"]?.intValue.flatMap { world.jobs[$0] }.map { renderer.job($0, include: include) }
+                document["id"]?.intValue.flatMap { world.jobs[$0] }.map {
+                    renderer.job($0, include: include, runsByJob: runsByJob)
+                }
             }
             return Listing.envelope(
                 pageItems: rendered, totalCount: ordered.count, page: page, filters: filters, orderBy: .string(orderBy))

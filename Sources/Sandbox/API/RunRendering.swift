@@ -151,13 +151,14 @@ struct RunRenderer {
 
     // MARK: - Jobs
 
-    func job(_ job: JobRecord, include: IncludeRelated) -> JSONValue {
+    /// `runsByJob` (runs grouped by job, in id order) saves a scan of every run per job in listings.
+    func job(_ job: JobRecord, include: IncludeRelated, runsByJob: [Int: [RunRecord]]? = nil) -> JSONValue {
         var document = job.document
         if include.contains("environment") {
             document = document.setting("environment", world.environment(job.environmentID) ?? nil)
         }
         if include.contains("most_recent_run") || include.contains("most_recent_completed_run") {
-            let runs = world.runs.filter { $0.jobID == job.id }.sorted { $0.createdAt < $1.createdAt }
+            let runs = (runsByJob?[job.id] ?? world.runs.filter { $0.jobID == job.id }).sorted { $0.createdAt < $1.createdAt }
             if include.contains("most_recent_run") {
                 document = document.setting("most_recent_run", runs.last.map { run($0, include: IncludeRelated(nil)) } ?? nil)
             }
