@@ -5,6 +5,17 @@ import NIOHTTP1
 
 /// The dbt Cloud Admin API (v2, v3) and Discovery API client. Safe to share between tasks.
 /// Call `shutdown()` once when done.
+///
+/// Reliability contract:
+/// - GET (and read-only Discovery queries) are retried on 429 (honouring `Retry-After`), 500, 502,
+///   503, 504, resets, timeouts and garbled 2xx bodies, with capped exponential backoff and jitter
+///   (`ClientOptions.retry`).
+/// - POST/PUT/PATCH/DELETE are sent again only when the server cannot have acted on them: the
+///   connection failed before any byte was written (refused, DNS, TLS), or the answer was 429.
+///   A reset, timeout or 5xx after sending is reported, never retried: a trigger is not run twice.
+/// - Each attempt has `requestTimeout` (downloads `downloadTimeout`); cancelling the calling task
+///   aborts the request in flight and throws `CancellationError`.
+/// - Failures are `DbtCloudError`: one line naming method and path, `exitCode` per SHELL.md §5.
 public final class DbtCloudClient: Sendable {
     public let host: DbtHost
     public let options: ClientOptions

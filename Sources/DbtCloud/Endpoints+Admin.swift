@@ -7,6 +7,13 @@ extension DbtCloudClient {
         list(Account.self, path: "/api/v3/accounts/")
     }
 
+    /// The account id when the token sees exactly one account (dbt_cloud.yml files of the older
+    /// format carry no account id); nil when it sees none or several.
+    public func soleAccountID() async throws -> Int? {
+        let accounts = try await accounts().prefix(items: 2).collect()
+        return accounts.count == 1 ? accounts[0].id : nil
+    }
+
     public func projects(accountID: Int, nameContains: String? = nil) -> PagedSequence<Project> {
         var query: [(String, String)] = []
         if let nameContains, !nameContains.isEmpty { query.append(("name__icontains", nameContains)) }

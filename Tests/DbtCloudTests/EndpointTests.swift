@@ -247,6 +247,7 @@ struct EndpointTests {
             let client = sandbox.client
             let accounts = try await client.accounts().collect()
             #expect(accounts.map(\.id) == [43])
+            #expect(try await client.soleAccountID() == 43)
             #expect(try await client.account(id: 43).name == "Acme Analytics")
             let projects = try await client.projects(accountID: 43).collect()
             #expect(projects.map(\.id) == [100, 101])
