@@ -14,8 +14,13 @@ public struct APIToken: Sendable, Equatable, CustomStringConvertible, CustomDebu
     public var debugDescription: String { "APIToken(****)" }
     public var customMirror: Mirror { Mirror(self, children: ["secret": "****"]) }
 
+    /// Whether `text` carries the secret (a line that must not reach the history file).
+    public func appears(in text: String) -> Bool {
+        secret.count >= 4 && text.contains(secret)
+    }
+
     /// Replaces any occurrence of the secret in `text` (e.g. a server echoing a header back).
-    func redact(_ text: String) -> String {
+    public func redact(_ text: String) -> String {
         guard secret.count >= 4 else { return text }
         return text.replacingOccurrences(of: secret, with: "****")
     }

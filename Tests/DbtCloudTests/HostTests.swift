@@ -67,4 +67,12 @@ import Testing
         #expect(!dumpedSettings.contains("supersecret"))
         #expect(!"\(settings)".contains("supersecret"))
     }
+
+    @Test func redactionHelpersForHistoryAndMessages() {
+        let token = APIToken("  dbtu_supersecret_value\n")
+        #expect(token.appears(in: "set token dbtu_supersecret_value"))
+        #expect(!token.appears(in: "jobs --project 100"))
+        #expect(token.redact("echo: Token dbtu_supersecret_value") == "echo: Token ****")
+        #expect(!APIToken("ab").appears(in: "abc"), "too short to match safely")
+    }
 }
