@@ -45,7 +45,7 @@ struct Launch {
         let driver = ShellDriver(interpreter: interpreter)
         if interactive, options.demo { DemoGreeting.print(to: console) }
 
-        let reader = input.makeReader(historyFile: historyFile, historyPolicy: HistoryPolicy(secrets: connection.secrets),
+        let reader = input.makeReader(historyFile: historyFile, historyPolicy: HistoryPolicy(tokens: [connection.services.token].compactMap { $0 }),
                                       interpreter: interpreter)
         defer { reader.close() }
         if let interactiveReader = reader as? InteractiveLineReader {

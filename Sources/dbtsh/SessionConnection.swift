@@ -9,7 +9,6 @@ import Shell
 struct SessionConnection {
     var services: Services
     var initialContext: ShellContext
-    var secrets: [String]
     private var sandbox: SandboxServer?
 
     static func open(options: DbtshCommand, environment: [String: String], console: any Console) -> Result<SessionConnection, CommandFailure> {
@@ -34,14 +33,13 @@ struct SessionConnection {
         context.environment = resolved.environmentID.map { .init(id: $0) }
         context.job = resolved.jobID.map { .init(id: $0) }
         guard let token = resolved.token, !token.isEmpty else {
-            return .success(SessionConnection(services: Services(cacheDirectory: cache), initialContext: context, secrets: []))
+            return .success(SessionConnection(services: Services(cacheDirectory: cache), initialContext: context))
         }
         do {
             let client = try DbtCloudClient(host: resolved.host, token: token,
                                             options: ClientOptions(caFile: options.connection.caFile, trace: trace))
-            let secrets = [environment["DBT_CLOUD_API_TOKEN"]].compactMap { $0 }
-            return .success(SessionConnection(services: Services(client: client, cacheDirectory: cache),
-                                              initialContext: context, secrets: secrets))
+            return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache),
+                                              initialContext: context))
         } catch {
             return .failure(ErrorReport.failure(for: error))
         }
@@ -70,8 +68,8 @@ struct SessionConnection {
                 var context = ShellContext()
                 context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics")
                 var connection = SessionConnection(
-                    services: Services(client: client, cacheDirectory: cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") }),
-                    initialContext: context, secrets: [DemoWorld.token])
+                    services: Services(client: client, token: APIToken(DemoWorld.token), cacheDirectory: cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") }),
+                    initialContext: context)
                 connection.sandbox = sandbox
                 return .success(connection)
             } catch {

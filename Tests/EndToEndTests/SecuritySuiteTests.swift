@@ -106,10 +106,7 @@ struct SecuritySuiteTests {
             let traces = result.stderrLines.filter { $0.hasPrefix("->") || $0.hasPrefix("<-") }
             #expect(!traces.isEmpty && traces.allSatisfy { !$0.contains(DemoWorld.token) }, "\(result)")
             let errorLine = result.stderrLines.first { $0.hasPrefix("error: ") } ?? ""
-            withKnownIssue("bug: the path in DbtCloudError's line is not redacted (Transport.withRetries redacts only the message)",
-                           isIntermittent: true) {
-                #expect(!errorLine.contains(DemoWorld.token), "\(errorLine)")
-            }
+            #expect(!errorLine.contains(DemoWorld.token), "\(errorLine)")
         }
     }
 
@@ -327,10 +324,7 @@ struct SecuritySuiteTests {
                                    lines: ["help use", "hlep \(Self.unmarkedToken)", "context"])
         let lines = try Self.historyLines(home)
         #expect(lines.contains("help use"), "\(lines)")
-        withKnownIssue("bug: HistoryPolicy gets only DBT_CLOUD_API_TOKEN as a secret, not a profile's token (SessionConnection.swift)",
-                       isIntermittent: true) {
-            #expect(!lines.contains { $0.contains(Self.unmarkedToken) }, "\(lines)")
-        }
+        #expect(!lines.contains { $0.contains(Self.unmarkedToken) }, "\(lines)")
         #expect(try Self.historyMode(home) == 0o600)
     }
 }

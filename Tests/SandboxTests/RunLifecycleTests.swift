@@ -10,8 +10,9 @@ struct RunLifecycleTests {
         return try #require(response.data)
     }
 
+    // Phases long enough that a poll sees each one even when the whole suite loads both cores.
     @Test func succeedingJobGoesThroughEveryStatusToSuccess() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 0.3)) { client in
+        try await withSandbox(SandboxConfiguration(stepSeconds: 1.0)) { client in
             let run = try await trigger(client, job: DemoWorld.succeedingJobID)
             let id = try #require(run.int("id"))
             #expect(id >= 100_000)
@@ -42,7 +43,7 @@ struct RunLifecycleTests {
     }
 
     @Test func logsGrowWhileAStepRuns() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 0.6)) { client in
+        try await withSandbox(SandboxConfiguration(stepSeconds: 2.0)) { client in
             let id = try #require(try await trigger(client, job: DemoWorld.succeedingJobID, body: #"{"cause":"x","steps_override":["dbt build"],"generate_docs_override":false}"#).int("id"))
             var lengths: [Int] = []
             _ = try await client.waitForRun(id) { data in
@@ -98,7 +99,7 @@ struct RunLifecycleTests {
     }
 
     @Test func cancelFreezesARunningRun() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 0.3)) { client in
+        try await withSandbox(SandboxConfiguration(stepSeconds: 2.0)) { client in
             let id = try #require(try await trigger(client, job: DemoWorld.succeedingJobID).int("id"))
             _ = try await client.waitForRun(id) { $0.int("status") == 3 }
             let cancelled = try #require(try await client.post("/api/v2/accounts/43/runs/\(id)/cancel/").data)

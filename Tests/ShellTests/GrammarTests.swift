@@ -136,10 +136,8 @@ struct GrammarTests {
                 for name in subverbs { #expect(help.stdout.contains(name), "help \(verb) lists \(name): \(help)") }
                 let alone = await shell.run(verb)
                 #expect(alone.status == 2, "\(alone)")
-                withKnownIssue("a bare verb of two-word commands gets 'did you mean \(verb)?' (Interpreter.execute(words:) suggests from registry.verbs, which holds the bare verb)") {
-                    #expect(!alone.stderr.contains("did you mean \(verb)?"), "suggests the very word typed: \(alone)")
-                    #expect(subverbs.allSatisfy { alone.stderr.contains($0) }, "names the commands that start with it: \(alone)")
-                }
+                #expect(!alone.stderr.contains("did you mean \(verb)?"), "suggests the very word typed: \(alone)")
+                #expect(subverbs.allSatisfy { alone.stderr.contains($0) }, "names the commands that start with it: \(alone)")
             }
         }
     }

@@ -139,16 +139,10 @@ struct ScriptLexingTests {
             // Split into lines as dbtsh's ScriptLineReader splits `-c` text and script files.
             let plain = await shell.run("set interval 5s\r\nset output json # json please\r\nset output\r\n")
             let continued = await fixtureShell(shell).run("set output \\\r\njson\r\nset output\r\n")
-            withKnownIssue("""
-                CRLF scripts: "\\r\\n" is one Character in Swift, so ScriptLineReader's split(separator: "\\n") \
-                (Sources/dbtsh/InputSource.swift) leaves the whole file as one line, and the Lexer's whitespace \
-                cases (" ", "\\t", "\\n", "\\r" in Lexer.swift Scanner.run) do not match the "\\r\\n" grapheme either
-                """) {
-                #expect(plain.status == 0, "\(plain)")
-                #expect(plain.stdoutLines == ["output: json"], "a CR before the newline is whitespace: \(plain)")
-                #expect(continued.status == 0, "\(continued)")
-                #expect(continued.stdoutLines == ["output: json"], "\(continued)")
-            }
+            #expect(plain.status == 0, "\(plain)")
+            #expect(plain.stdoutLines == ["output: json"], "a CR before the newline is whitespace: \(plain)")
+            #expect(continued.status == 0, "\(continued)")
+            #expect(continued.stdoutLines == ["output: json"], "\(continued)")
             // A lone CR at the end of a line (what PlainLineReader would leave) is whitespace.
             let lone = await shell.run("set interval 7s\r")
             #expect(lone.status == 0, "\(lone)")
@@ -194,9 +188,7 @@ struct ScriptLexingTests {
             #expect(result.status == 2)
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.hasPrefix("error: unknown command"))
-            withKnownIssue("Suggestion.nearest computes a full edit distance against every verb (Suggestion.swift:8): O(length) per verb, seconds for a pasted 100 kB word", isIntermittent: true) {
-                #expect(elapsed < .seconds(1), "suggesting a verb for a 100 kB word took \(elapsed)")
-            }
+            #expect(elapsed < .seconds(1), "suggesting a verb for a 100 kB word took \(elapsed)")
         }
     }
 

@@ -59,7 +59,7 @@ struct SetTests {
         }
     }
 
-    @Test(.disabled("bug: crashes the process: 'set interval 1e300' (or 'inf') is accepted, then DurationText.format (Settings.swift:103) traps converting it to Int; RunWaiter's UInt64(interval * 1e9) sleep would trap the same way"))
+    @Test
     func hugeIntervalsAreRefusedNotFatal() async throws {
         try await withShell { shell, _ in
             for value in ["1e300", "inf", "99999999999999999999h"] {

@@ -104,7 +104,7 @@ final class ShellHarness: Sendable {
     func run(_ script: String, sourceLocation: SourceLocation = #_sourceLocation) async -> ShellOutput {
         console.reset()
         let driver = ShellDriver(interpreter: interpreter)
-        var lines = script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = script.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var status: Int32?
         loop: for line in lines {

@@ -80,7 +80,10 @@ public final class Interpreter: Sendable {
     func report(_ error: any Error) -> Int32 {
         let failure = ErrorReport.failure(for: error)
         // Ctrl-C: the loop that cancelled the command says so, once.
-        if failure.exitCode != ExitCode.interrupted { session.console.errorLine("error: " + failure.message) }
+        if failure.exitCode != ExitCode.interrupted {
+            let message = session.services.token.map { $0.redact(failure.message) } ?? failure.message
+            session.console.errorLine("error: " + message)
+        }
         return failure.exitCode
     }
 }

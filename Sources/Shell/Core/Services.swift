@@ -4,14 +4,17 @@ import Foundation
 /// What a session talks to: the API client (absent without a token) and where caches live.
 public struct Services: Sendable {
     public var client: DbtCloudClient?
+    /// The session's token, to keep it out of every line dbtsh prints or records.
+    public var token: APIToken?
     /// Why there is no client, said when a command needs one.
     public var missingClientReason: String
     public var cacheDirectory: URL?
 
-    public init(client: DbtCloudClient? = nil,
+    public init(client: DbtCloudClient? = nil, token: APIToken? = nil,
                 missingClientReason: String = "no API token: export DBT_CLOUD_API_TOKEN, use --profile, or try 'dbtsh --demo'",
                 cacheDirectory: URL? = nil) {
         self.client = client
+        self.token = token
         self.missingClientReason = missingClientReason
         self.cacheDirectory = cacheDirectory
     }
