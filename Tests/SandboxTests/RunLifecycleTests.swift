@@ -43,17 +43,21 @@ struct RunLifecycleTests {
     }
 
     @Test func logsGrowWhileAStepRuns() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 2.0)) { client in
+        try await withSandbox(SandboxConfiguration(stepSeconds: 4.0)) { client in
             let id = try #require(try await trigger(client, job: DemoWorld.succeedingJobID, body: #"{"cause":"x","steps_override":["dbt build"],"generate_docs_override":false}"#).int("id"))
-            var lengths: [Int] = []
-            _ = try await client.waitForRun(id) { data in
-                if let step = data.objects("run_steps").first, step.int("status") == 3 {
-                    lengths.append(step.string("logs")?.count ?? 0)
-                }
-                return data.bool("is_complete") == true
+            func runningStepLog() async throws -> String? {
+                let data = try await client.get("/api/v2/accounts/43/runs/\(id)/?include_related=run_steps").data
+                guard let step = data?.objects("run_steps").first, step.int("status") == 3 else { return nil }
+                return step.string("logs") ?? ""
             }
-            #expect(lengths.count >= 2)
-            #expect(Set(lengths).count >= 2, "the log of a running step grows")
+            _ = try await client.waitForRun(id, seconds: 30) { $0.objects("run_steps").first?.int("status") == 3 }
+            let early = try #require(try await runningStepLog(), "the step is running")
+            try await Task.sleep(nanoseconds: 1_500_000_000)
+            let later = try await runningStepLog()
+            let final = try await client.waitForRun(id, seconds: 30) { $0.bool("is_complete") == true }
+            let finished = final.objects("run_steps").first?.string("logs") ?? ""
+            #expect(early.count < (later ?? finished).count, "the log of a running step grows")
+            #expect((later ?? finished).count <= finished.count)
         }
     }
 
