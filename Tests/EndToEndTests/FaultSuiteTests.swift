@@ -86,8 +86,8 @@ enum SpawnedDbtsh {
         let output = io.appendingPathComponent("stdout")
         let errors = io.appendingPathComponent("stderr")
         try Data(script.utf8).write(to: input)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
 
         var environment = home.environment
         environment["DBT_CLOUD_ACCOUNT_ID"] = accountID
