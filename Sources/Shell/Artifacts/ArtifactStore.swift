@@ -1,6 +1,7 @@
 import DbtArtifacts
 import DbtCloud
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,10 +19,18 @@ struct ArtifactStore {
         var chosenStep = step
         var finished = false
         if step == nil || session.services.cacheDirectory != nil {
-            let run = try await client.run(accountID: account, id: runID, include: [.runSteps])
-            finished = run.isFinished
+            let steps: [RunStep]
+            if let known = session.finishedRuns.steps(of: runID) {
+                steps = known
+                finished = true
+            } else {
+                let run = try await client.run(accountID: account, id: runID, include: [.runSteps])
+                finished = run.isFinished
+                steps = run.steps
+                if finished { session.finishedRuns.remember(runID, steps: steps) }
+            }
             if step == nil, StepChooser.dependsOnStep(path) {
-                chosenStep = StepChooser.executingStep(run.steps)
+                chosenStep = StepChooser.executingStep(steps)
             }
         }
         let cacheFile = finished ? cacheURL(account: account, runID: runID, step: chosenStep, path: path) : nil
@@ -104,4 +113,14 @@ enum AtomicFile {
             throw error
         }
     }
+}
+
+/// The steps of runs known to be finished: they never change, so a session asks once.
+public final class FinishedRuns: Sendable {
+    private let steps = Mutex<[Int: [RunStep]]>([:])
+
+    public init() {}
+
+    func steps(of runID: Int) -> [RunStep]? { steps.withLock { $0[runID] } }
+    func remember(_ runID: Int, steps known: [RunStep]) { steps.withLock { $0[runID] = known } }
 }

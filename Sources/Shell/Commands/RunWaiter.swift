@@ -1,5 +1,6 @@
 import DbtCloud
 import Foundation
+import Synchronization
 
 struct WaitOptions {
     var interval: Double
@@ -131,20 +132,66 @@ final class ProgressLine {
     }
 }
 
-/// Runs an operation, giving up when `seconds` have passed (nil: no limit).
+/// Runs an operation, giving up when `seconds` have passed (nil: no limit). On expiry the
+/// operation is cancelled and not waited for, so a slow request cannot hold the caller.
 enum Deadline {
     struct Expired: Error {}
 
     static func run<T: Sendable>(within seconds: Double?, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         guard let seconds else { return try await operation() }
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
-                throw Expired()
+        let race = Race<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.start(continuation)
+                let work = Task {
+                    do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
+                }
+                race.attach(work)
+                Task {
+                    try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+                    race.finish(.failure(Expired()))
+                }
             }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
+        }
+    }
+
+    /// The first result wins; the operation is cancelled when it loses.
+    final class Race<T: Sendable>: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<T, any Error>?
+            var work: Task<Void, Never>?
+            var result: Result<T, any Error>?
+        }
+        private let state = Mutex(State())
+
+        func start(_ continuation: CheckedContinuation<T, any Error>) {
+            let early = state.withLock { state -> Result<T, any Error>? in
+                if let result = state.result { return result }
+                state.continuation = continuation
+                return nil
+            }
+            if let early { continuation.resume(with: early) }
+        }
+
+        func attach(_ work: Task<Void, Never>) {
+            let lost = state.withLock { state -> Bool in
+                state.work = work
+                return state.result != nil
+            }
+            if lost { work.cancel() }
+        }
+
+        func finish(_ result: Result<T, any Error>) {
+            let (continuation, work) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?) in
+                guard state.result == nil else { return (nil, nil) }
+                state.result = result
+                defer { state.continuation = nil }
+                return (state.continuation, state.work)
+            }
+            if case .failure = result { work?.cancel() }
+            continuation?.resume(with: result)
         }
     }
 }

@@ -11,6 +11,7 @@ public final class Session: Sendable {
     public let completionSource: any CompletionSource
     public let listings = ListingCache()
     public let notices = NoticeBoard()
+    public let finishedRuns = FinishedRuns()
     private let state: Mutex<State>
 
     struct State {
