@@ -17,8 +17,7 @@ struct RunArtifacts {
     func runResults(runID: Int?) async throws -> RunResults {
         if let file = invocation.value("file") { return try Self.decodeLocal(file, RunResults.decode) }
         guard let runID else { throw CommandFailure.usage("no run: give a run id or --file run_results.json") }
-        let (data, _) = try await ArtifactStore(session: session).data(runID: runID, path: "run_results.json", step: try invocation.integer("step"))
-        return try RunResults.decode(data)
+        return try await ArtifactStore(session: session).runResults(runID: runID, step: try invocation.integer("step"))
     }
 
     /// The manifest when available; a missing one only weakens the answer.
@@ -27,8 +26,7 @@ struct RunArtifacts {
         if usesLocalFiles { return nil }
         guard let runID else { return nil }
         do {
-            let (data, _) = try await ArtifactStore(session: session).data(runID: runID, path: "manifest.json", step: try invocation.integer("step"))
-            return try Manifest.decode(data)
+            return try await ArtifactStore(session: session).manifest(runID: runID, step: try invocation.integer("step"))
         } catch let failure as CommandFailure where failure.exitCode == ExitCode.apiRefused {
             session.console.errorLine("note: run \(runID) has no manifest.json; skip causes and file paths are left out")
             return nil

@@ -5,7 +5,7 @@ struct AccountsCommand: ShellCommand {
 
     func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
         let accounts = try await session.api().accounts().collect()
-        session.listings.store(accounts.map { .init(id: String($0.id), label: $0.name ?? "") }, for: .accounts)
+        session.listings.store(.items(of: accounts), for: .accounts)
         ListingOutput<Account>(columns: ["ID", "NAME", "PLAN"], row: { [String($0.id), $0.name ?? "", $0.plan ?? ""] }, raw: \.raw)
             .print(accounts, invocation: invocation, session: session, emptyMessage: "no accounts")
         return 0
@@ -18,7 +18,7 @@ struct ProjectsCommand: ShellCommand {
     func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
         let projects = try await session.api().projects(accountID: account).collect()
-        session.listings.store(projects.map { .init(id: String($0.id), label: $0.name ?? "") }, for: .projects(account: account))
+        session.listings.store(.items(of: projects), for: .projects(account: account))
         ListingOutput<Project>(columns: ["ID", "NAME", "DESCRIPTION"], row: { [String($0.id), $0.name ?? "", $0.description ?? ""] }, raw: \.raw)
             .print(projects, invocation: invocation, session: session, emptyMessage: "no projects")
         return 0
@@ -36,7 +36,7 @@ struct EnvironmentsCommand: ShellCommand {
         var project = session.context.project?.id
         if let explicit = invocation.value("project") { project = try await EntityResolver(session: session).project(explicit).id }
         let environments = try await session.api().environments(accountID: account, projectID: project).collect()
-        session.listings.store(environments.map { .init(id: String($0.id), label: $0.name ?? "") },
+        session.listings.store(.items(of: environments),
                                for: .environments(account: account, project: project))
         ListingOutput<Environment>(
             columns: ["ID", "NAME", "PROJECT", "TYPE", "DBT VERSION"], numeric: [0, 2],

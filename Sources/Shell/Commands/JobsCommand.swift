@@ -22,7 +22,7 @@ struct JobsCommand: ShellCommand {
         filter.nameContains = invocation.value("name")
         let jobs = try await session.api().listJobs(accountID: account, filter: filter).collect()
         if filter.nameContains == nil, filter.environmentID == nil {
-            session.listings.store(JobListing.items(jobs), for: .jobs(account: account, project: filter.projectID))
+            session.listings.store(.items(of: jobs), for: .jobs(account: account, project: filter.projectID))
         }
         ListingOutput<Job>(
             columns: ["ID", "NAME", "ENV", "SCHEDULE", "LAST RUN"], numeric: [0, 2],

@@ -66,14 +66,13 @@ struct ListingLoader {
         let client = try session.api()
         switch key {
         case .accounts:
-            return try await client.accounts().collect().map { .init(id: String($0.id), label: $0.name ?? "") }
+            return .items(of: try await client.accounts().collect())
         case .projects(let account):
-            return try await client.projects(accountID: account).collect().map { .init(id: String($0.id), label: $0.name ?? "") }
+            return .items(of: try await client.projects(accountID: account).collect())
         case .environments(let account, let project):
-            return try await client.environments(accountID: account, projectID: project).collect()
-                .map { .init(id: String($0.id), label: $0.name ?? "") }
+            return .items(of: try await client.environments(accountID: account, projectID: project).collect())
         case .jobs(let account, let project):
-            return JobListing.items(try await client.listJobs(accountID: account, filter: JobFilter(projectID: project)).collect())
+            return .items(of: try await client.listJobs(accountID: account, filter: JobFilter(projectID: project)).collect())
         case .runs(let account, let job):
             let page = try await client.runs(accountID: account, filter: RunFilter(jobID: job), limit: 30)
             return page.items.map { run in

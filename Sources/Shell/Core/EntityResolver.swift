@@ -8,7 +8,7 @@ struct EntityResolver {
     func account(_ text: String) async throws -> ShellContext.Entry {
         let client = try session.api()
         let accounts = try await client.accounts().collect()
-        session.listings.store(accounts.map { .init(id: String($0.id), label: $0.name ?? "") }, for: .accounts)
+        session.listings.store(.items(of: accounts), for: .accounts)
         return try pick(text, kind: "account", from: accounts.map { ($0.id, $0.name) })
     }
 
@@ -16,7 +16,7 @@ struct EntityResolver {
         let client = try session.api()
         let account = try session.requireAccount()
         let projects = try await client.projects(accountID: account).collect()
-        session.listings.store(projects.map { .init(id: String($0.id), label: $0.name ?? "") }, for: .projects(account: account))
+        session.listings.store(.items(of: projects), for: .projects(account: account))
         return try pick(text, kind: "project", from: projects.map { ($0.id, $0.name) })
     }
 
@@ -25,7 +25,7 @@ struct EntityResolver {
         let account = try session.requireAccount()
         let project = session.context.project?.id
         let environments = try await client.environments(accountID: account, projectID: project).collect()
-        session.listings.store(environments.map { .init(id: String($0.id), label: $0.name ?? "") },
+        session.listings.store(.items(of: environments),
                                for: .environments(account: account, project: project))
         let entry = try pick(text, kind: "environment", from: environments.map { ($0.id, $0.name) })
         return (entry, environments.first { $0.id == entry.id }?.projectID)
@@ -38,7 +38,7 @@ struct EntityResolver {
             return try await client.job(accountID: account, id: id)
         }
         let jobs = try await client.listJobs(accountID: account).collect()
-        session.listings.store(JobListing.items(jobs), for: .jobs(account: account, project: nil))
+        session.listings.store(.items(of: jobs), for: .jobs(account: account, project: nil))
         let entry = try pick(text, kind: "job", from: jobs.map { ($0.id, $0.name) })
         return jobs.first { $0.id == entry.id }!
     }
@@ -88,11 +88,5 @@ struct EntityResolver {
         let names = candidates.compactMap(\.1)
         let hint = Suggestion.nearest(to: text, in: names).map { " (did you mean '\($0)'?)" } ?? ""
         throw CommandFailure.apiRefused("no \(kind) named '\(text)'\(hint)")
-    }
-}
-
-enum JobListing {
-    static func items(_ jobs: [Job]) -> [ListingCache.Item] {
-        jobs.map { .init(id: String($0.id), label: $0.name ?? "") }
     }
 }
