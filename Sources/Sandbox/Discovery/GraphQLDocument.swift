@@ -49,9 +49,23 @@ struct GraphQLDocument {
         case object([(String, Value)])
     }
 
+    /// Where in the query text (a scalar offset); turned into line and column only for an error.
     struct Location: Sendable {
-        let line: Int
-        let column: Int
+        let offset: Int
+
+        func lineAndColumn(in text: String) -> (line: Int, column: Int) {
+            var line = 1
+            var column = 1
+            for scalar in text.unicodeScalars.prefix(offset) {
+                if scalar == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            }
+            return (line, column)
+        }
     }
 
     struct Fragment {
@@ -417,19 +431,7 @@ struct GraphQLParser {
         isNameStart(scalar) || ("0"..."9").contains(scalar)
     }
 
-    var currentLocation: GraphQLDocument.Location {
-        var line = 1
-        var column = 1
-        for scalar in scalars[..<min(position, scalars.count)] {
-            if scalar == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return .init(line: line, column: column)
-    }
+    var currentLocation: GraphQLDocument.Location { .init(offset: position) }
 
     func error(_ message: String) -> GraphQLError {
         GraphQLError(message: message, location: currentLocation)

@@ -63,7 +63,7 @@ struct GraphQLExecutor {
         do {
             document = try GraphQLParser.parse(query)
         } catch let error as GraphQLError {
-            return response(data: nil, errors: [error])
+            return response(data: nil, errors: [error], text: query)
         } catch {
             return response(data: nil, errors: [GraphQLError(message: "\(error)", location: nil)])
         }
@@ -89,9 +89,9 @@ struct GraphQLExecutor {
             let coerced = try coerceVariables(operation.variables, given: variables)
             var executor = GraphQLExecutor(document: document, variables: coerced)
             let data = try executor.select(operation.selections, on: root, path: [])
-            return response(data: data, errors: executor.errors)
+            return response(data: data, errors: executor.errors, text: query)
         } catch let aborted as Aborted {
-            return response(data: nil, errors: [aborted.error])
+            return response(data: nil, errors: [aborted.error], text: query)
         } catch {
             return response(data: nil, errors: [GraphQLError(message: "\(error)", location: nil)])
         }
@@ -102,19 +102,20 @@ struct GraphQLExecutor {
         self.variables = variables
     }
 
-    static func response(data: JSONValue?, errors: [GraphQLError]) -> JSONValue {
+    static func response(data: JSONValue?, errors: [GraphQLError], text: String = "") -> JSONValue {
         var pairs: [(String, JSONValue)] = []
         if !errors.isEmpty {
-            pairs.append(("errors", .array(errors.map(render))))
+            pairs.append(("errors", .array(errors.map { render($0, in: text) })))
         }
         pairs.append(("data", data ?? nil))
         return .object(pairs)
     }
 
-    static func render(_ error: GraphQLError) -> JSONValue {
+    static func render(_ error: GraphQLError, in text: String) -> JSONValue {
         var fields: [(String, JSONValue)] = [("message", .string(error.message))]
         if let location = error.location {
-            fields.append(("locations", [.object([("line", .int(location.line)), ("column", .int(location.column))])]))
+            let (line, column) = location.lineAndColumn(in: text)
+            fields.append(("locations", [.object([("line", .int(line)), ("column", .int(column))])]))
         }
         if !error.path.isEmpty { fields.append(("path", .array(error.path.map { Int($0).map(JSONValue.int) ?? .string($0) }))) }
         return .object(fields)
