@@ -30,8 +30,25 @@ public struct APIOperation: Sendable, Equatable {
     /// A list endpoint: `limit`/`offset` paging (what `api --paginate` follows).
     public let isList: Bool
     public let deprecated: Bool
+    /// `path` split at `/`, kept for completion.
+    let segments: [Substring]
 
-    var segments: [Substring] { APIIndex.segments(path) }
+    init(
+        method: String, specPath: String, path: String, summary: String, description: String, parameters: [APIParameter],
+        requestBody: String?, response: String?, isList: Bool, deprecated: Bool
+    ) {
+        self.method = method
+        self.specPath = specPath
+        self.path = path
+        self.summary = summary
+        self.description = description
+        self.parameters = parameters
+        self.requestBody = requestBody
+        self.response = response
+        self.isList = isList
+        self.deprecated = deprecated
+        self.segments = APIIndex.segments(path)
+    }
 }
 
 /// A path the user may type next after a prefix.
