@@ -170,6 +170,17 @@ struct AccountObjectEndpointTests {
             #expect(listed.json?["extra"]?["filters"]?["limit"] == 1)
             let deleted = try await sandbox.client.send("DELETE", "/api/v3/accounts/43/projects/100/connections/\(id)/")
             #expect(deleted.data?["state"] == 2)
+
+            // dbt-cloud-cli writes v3 objects without the trailing slash; the API takes it.
+            let project = try await sandbox.client.send("POST", "/api/v3/accounts/43/projects", body: ["name": "cli", "type": 0])
+            #expect(project.status == 201)
+            let projectID = try #require(project.data?["id"]?.intValue)
+            let renamed = try await sandbox.client.send(
+                "POST", "/api/v3/accounts/43/projects/\(projectID)", body: ["id": .int(projectID), "name": "cli 2", "type": 0])
+            #expect(renamed.data?["name"] == "cli 2")
+            await #expect {
+                _ = try await sandbox.client.send("POST", "/api/v2/accounts/43/jobs/43167/run", body: ["cause": "x"])
+            } throws: { ($0 as? DbtCloudError)?.status == 301 }
         }
     }
 
