@@ -22,7 +22,7 @@ enum InProcessBenchmarks {
         }
         var context = ShellContext()
         context.account = .init(id: 43, name: "Acme Analytics")
-        let session = Session(console: CapturingConsole(), interactive: true, context: context,
+        let session = Session(console: Console(CapturingConsole()), interactive: true, context: context,
                               services: Services(client: client))
         let completer = Completer(registry: .standard, session: session)
 

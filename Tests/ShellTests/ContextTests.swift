@@ -288,11 +288,11 @@ struct ContextTests {
         let console = CapturingConsole()
         var context = ShellContext()
         context.account = .init(id: 43)
-        let session = Session(console: console, interactive: false, context: context, services: Services())
+        let session = Session(console: Console(console), interactive: false, context: context, services: Services())
         let driver = ShellDriver(interpreter: Interpreter(session: session, registry: .standard))
         _ = driver.accept("jobs")
         let decision = await driver.run("jobs")
-        #expect(decision == .exit(2))
+        #expect(decision == .stop(2))
         #expect(console.stderr.contains("DBT_CLOUD_API_TOKEN"), "\(console.stderr)")
         #expect(console.stderr.contains("--demo"), "\(console.stderr)")
     }

@@ -170,7 +170,7 @@ struct OfflineShell {
     let interpreter: Interpreter
 
     init(interactive: Bool = false, context: ShellContext = ShellContext()) {
-        session = Session(console: console, interactive: interactive, context: context, services: Services())
+        session = Session(console: Console(console), interactive: interactive, context: context, services: Services())
         interpreter = Interpreter(session: session, registry: .standard)
     }
 }

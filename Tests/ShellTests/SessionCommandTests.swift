@@ -15,7 +15,7 @@ struct SessionCommandTests {
             let console = CapturingConsole()
             var context = ShellContext()
             context.account = .init(id: 43)
-            let session = Session(console: console, interactive: true, context: context, historyFile: file,
+            let session = Session(console: Console(console), interactive: true, context: context, historyFile: file,
                                   services: Services(client: fixture.client))
             let interpreter = Interpreter(session: session, registry: .standard)
             #expect(await interpreter.execute("history") == 0)

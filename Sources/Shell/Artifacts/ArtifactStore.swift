@@ -2,9 +2,6 @@ import DbtArtifacts
 import DbtCloud
 import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Fetches run artifacts, picking the step that ran the dbt command when none is given, and
 /// keeps those of finished runs on disk: they never change, so they are never fetched twice.

@@ -64,7 +64,7 @@ struct QueryCommand: ShellCommand {
 
     func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
         let file = invocation.positionals[0]
-        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        let data = file == "-" ? try session.console.readStandardInput(for: "query -") : FileManager.default.contents(atPath: file)
         guard let data, !data.isEmpty else { throw CommandFailure.usage("query: cannot read '\(file)'") }
         var variables: [String: JSONValue] = [:]
         let context = session.context

@@ -49,7 +49,7 @@ struct ArtifactsGetCommand: ShellCommand {
             let (data, usedStep) = try await store.data(runID: runID, path: path, step: step)
             let stepText = usedStep.map { "step \($0)" } ?? "last step"
             if target == "-" {
-                session.console.out(String(decoding: data, as: UTF8.self))
+                session.console.outBytes(data)
                 session.console.errorLine("\(path) (\(stepText)): \(ByteCount.text(data.count))")
                 continue
             }

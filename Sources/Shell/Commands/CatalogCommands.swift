@@ -98,7 +98,7 @@ struct CatalogBrowseCommand: ShellCommand {
 }
 
 enum NodeDetailText {
-    static func print(_ detail: NodeDetail, to console: any Console) {
+    static func print(_ detail: NodeDetail, to console: Console) {
         console.line("\(detail.resourceType) \(detail.name)  \(detail.relation)")
         var facts: [String] = []
         if let type = detail.tableType { facts.append(type.lowercased()) }

@@ -53,7 +53,7 @@ struct DiffText {
     let oldRunID: Int
     let newRunID: Int
 
-    func print(to console: any Console) {
+    func print(to console: Console) {
         console.line("run \(oldRunID) → run \(newRunID)")
         console.line("  before: \(diff.oldSummary.line)")
         console.line("  after:  \(diff.newSummary.line)")
@@ -75,7 +75,7 @@ struct DiffText {
         }
     }
 
-    private func section(_ title: String, _ changes: [RunDiff.StatusChange], _ console: any Console) {
+    private func section(_ title: String, _ changes: [RunDiff.StatusChange], _ console: Console) {
         guard !changes.isEmpty else { return }
         console.line("\n\(title) (\(changes.count))")
         for change in changes {

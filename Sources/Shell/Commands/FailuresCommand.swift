@@ -56,7 +56,7 @@ struct FailureReportText {
             }
             var table = Table(headers: ["TYPE", "NAME", "BECAUSE OF"], rows: rows)
             table.numeric = []
-            console.out(table.render(width: console.width).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
+            console.out(table.render(width: console.width, indent: "    "))
             console.line()
         }
         console.line(report.summary.line + (report.command.map { "  (\($0))" } ?? ""))
@@ -67,6 +67,6 @@ enum JSONText {
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return JSONEscaping.controls(in: String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

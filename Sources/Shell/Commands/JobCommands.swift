@@ -14,10 +14,10 @@ enum JobDefinition {
         return .object(object.filter { !readOnlyKeys.contains($0.key) })
     }
 
-    static func read(_ path: String) throws -> JSONValue {
+    static func read(_ path: String, for command: String, console: Console) throws -> JSONValue {
         let data: Data?
         if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            data = try console.readStandardInput(for: command)
         } else {
             data = FileManager.default.contents(atPath: path)
         }
@@ -59,7 +59,7 @@ struct JobImportCommand: ShellCommand {
     }
 
     func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        var definition = JobDefinition.portable(try JobDefinition.read(invocation.positionals[0]))
+        var definition = JobDefinition.portable(try JobDefinition.read(invocation.positionals[0], for: "job import", console: session.console))
         let context = session.context
         if definition["project_id"]?.intValue == nil, let project = context.project { definition = definition.setting("project_id", to: .int(project.id)) }
         if definition["environment_id"]?.intValue == nil, let environment = context.environment {
@@ -78,7 +78,7 @@ struct JobCreateCommand: ShellCommand {
 
     func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
         guard let file = invocation.value("file") else { throw CommandFailure.usage("job create: --file FILE is required") }
-        return try await JobCreation.create(try JobDefinition.read(file), invocation: invocation, session: session)
+        return try await JobCreation.create(try JobDefinition.read(file, for: "job create", console: session.console), invocation: invocation, session: session)
     }
 }
 
@@ -151,8 +151,7 @@ struct JobDeleteCommand: ShellCommand {
                 throw CommandFailure.usage("job delete: refusing without --yes when not on a terminal")
             }
             let job = try await session.api().job(accountID: account, id: jobID)
-            session.console.err("delete job \(jobID) '\(job.name ?? "")'? [y/N] ")
-            guard let answer = Swift.readLine(), ["y", "yes"].contains(answer.lowercased().trimmingWhitespace) else {
+            guard session.console.confirm("delete job \(jobID) '\(job.name ?? "")'? [y/N] ") else {
                 session.console.errorLine("not deleted")
                 return 0
             }

@@ -96,20 +96,18 @@ enum ProgressText {
     }
 }
 
-/// On a terminal: one line redrawn in place. Through a pipe: one line per change.
+/// On a terminal: one status line redrawn in place. Through a pipe: one line per change.
 final class ProgressLine {
-    private let console: any Console
+    private let console: Console
     private var last = ""
-    private var drawn = false
 
-    init(console: any Console) {
+    init(console: Console) {
         self.console = console
     }
 
     func show(_ text: String) {
         if console.stderrIsTerminal {
-            console.err("\r\u{1B}[K" + text)
-            drawn = true
+            console.showStatus(text)
         } else if Self.withoutClock(text) != Self.withoutClock(last) {
             console.errorLine(text)
         }
@@ -122,8 +120,7 @@ final class ProgressLine {
     }
 
     func finish() {
-        if drawn { console.err("\n") }
-        drawn = false
+        console.endStatus()
     }
 
     private static func withoutClock(_ text: String) -> String {

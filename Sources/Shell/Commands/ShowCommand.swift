@@ -108,7 +108,7 @@ enum ObjectOutput {
 
 /// A run as a person reads it: status, timing, what triggered it, and its steps.
 enum RunDetailText {
-    static func print(_ run: Run, to console: any Console) {
+    static func print(_ run: Run, to console: Console) {
         var lines: [(String, String)] = [("run", String(run.id))]
         if let job = run.job { lines.append(("job", "\(job.id) \(job.name ?? "")")) } else if let jobID = run.jobID { lines.append(("job", String(jobID))) }
         lines.append(("status", (run.status?.name ?? "unknown") + (run.statusMessage.map { " (\($0))" } ?? "")))

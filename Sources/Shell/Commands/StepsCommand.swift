@@ -1,4 +1,5 @@
 import DbtCloud
+import TerminalText
 
 struct StepsCommand: ShellCommand {
     var spec: CommandSpec {
@@ -79,7 +80,7 @@ struct LogsCommand: ShellCommand {
             text = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(tail).joined(separator: "\n")
         }
         session.console.errorLine("step \(step.index ?? 0): \(step.name ?? "") (\(step.status?.name ?? "unknown"))")
-        session.console.out(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+        session.console.out(.log(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"))
         return 0
     }
 }

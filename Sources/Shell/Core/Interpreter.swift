@@ -1,3 +1,5 @@
+import TerminalText
+
 /// Runs lines of shell input: lexes, finds each command, parses its words and runs it,
 /// turning every failure into one line on stderr and an exit status.
 public final class Interpreter: Sendable {
@@ -57,20 +59,10 @@ public final class Interpreter: Sendable {
             if command.spec.mutates, session.settings.readonly {
                 throw CommandFailure.usage("\(command.spec.name): refused, the session is read-only (--readonly, DBT_CLOUD_READONLY or 'set readonly on')")
             }
-            guard session.settings.pager, session.interactive,
-                  let console = session.console as? any PageableConsole, console.stdoutIsTerminal else {
+            guard session.settings.pager, session.interactive, session.console.stdoutIsTerminal else {
                 return try await command.run(invocation, in: session)
             }
-            console.startHolding()
-            let status: Int32
-            do {
-                status = try await command.run(invocation, in: session)
-            } catch {
-                console.writeDirectly(console.stopHolding())
-                throw error
-            }
-            Pager.present(console.stopHolding(), console: console)
-            return status
+            return try await Pager.paging(session.console) { try await command.run(invocation, in: session) }
         } catch {
             return report(error)
         }
@@ -82,7 +74,7 @@ public final class Interpreter: Sendable {
         // Ctrl-C: the loop that cancelled the command says so, once.
         if failure.exitCode != ExitCode.interrupted {
             let message = session.services.token.map { $0.redact(failure.message) } ?? failure.message
-            session.console.errorLine("error: " + message)
+            session.console.errorLine("error: " + VisibleControls.escaping(message, .singleLine))
         }
         return failure.exitCode
     }
