@@ -57,7 +57,9 @@ struct Launch {
         var settings = Settings()
         settings.color = Terminal.stdoutIsTTY && !options.noColor && environment["NO_COLOR"] == nil
         if let output = options.output { settings.output = output == .json ? .json : .table }
-        settings.readonly = options.readonly || ["1", "true", "yes"].contains(environment["DBT_CLOUD_READONLY"]?.lowercased() ?? "")
+        if options.readonly || ["1", "true", "yes"].contains(environment["DBT_CLOUD_READONLY"]?.lowercased() ?? "") {
+            settings.fixReadonly()
+        }
         return settings
     }
 

@@ -170,7 +170,7 @@ struct RunCommandTests {
     @Test func readonlyFromTheStartingSettings() async throws {
         try await SandboxFixture.with { fixture in
             var settings = Settings()
-            settings.readonly = true
+            settings.fixReadonly()
             let shell = fixture.shell(settings: settings)
             let before = fixture.requests(method: "POST").count
             let result = await shell.run("run --job 43168")
