@@ -64,6 +64,24 @@ struct TerminalSafetyEndToEndTests {
         }
     }
 
+    @Test("query - reads the terminal until Ctrl-D, then the shell carries on")
+    func queryFromTheTerminal() async throws {
+        try await onOwnThread {
+            let shell = try PseudoTerminal(executable: try ProductLocator.executable(named: "dbtsh"), arguments: ["--demo"],
+                                           environment: ["NO_COLOR": "1"], columns: 120)
+            try shell.expect(" > ", timeout: 30)
+            try shell.type("query -\r")
+            try shell.expect("query -: reading standard input; end it with Ctrl-D", timeout: 10)
+            try shell.waitForCanonicalMode()
+            try shell.send("query { environment(id: 202) { applied { models(first: 1) { totalCount } } } }\n\u{04}")
+            try shell.expect("\"totalCount\"", timeout: 10)
+            try shell.type("context\r")
+            try shell.expect("account: 43", timeout: 10)
+            try shell.type("\u{04}")
+            try check(try shell.waitForExit(timeout: 10) == 0, "exit status")
+        }
+    }
+
     @Test("query - in a piped script is refused in one line and the script's next lines still run")
     func queryFromAPipedScript() async throws {
         try await withFaultSandbox { server, home in
