@@ -80,8 +80,10 @@ public struct ConsoleText: Sendable, Equatable {
         let visible = VisibleControls.escaping(text)
         if let style {
             pieces.append(.styled(visible, style))
-        } else if case .text(let previous)? = pieces.last {
-            pieces[pieces.count - 1] = .text(previous + visible)
+        } else if case .text(var previous)? = pieces.last {
+            pieces[pieces.count - 1] = .text("")  // the string is then ours alone: appended in place
+            previous += visible
+            pieces[pieces.count - 1] = .text(previous)
         } else {
             pieces.append(.text(visible))
         }
