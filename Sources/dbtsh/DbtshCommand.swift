@@ -27,7 +27,7 @@ struct DbtshCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     @Option(help: ArgumentHelp("Output format: table or json.", valueName: "format"))
-    var output: OutputFormatOption?
+    var output: OutputFormat?
 
     @Flag(help: "Never colour the output (also NO_COLOR).")
     var noColor = false
@@ -62,9 +62,7 @@ struct ConnectionOptions: ParsableArguments {
     var caFile: String?
 }
 
-enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-}
+extension OutputFormat: ExpressibleByArgument {}
 
 enum DbtshVersion {
     static let current = "0.1.0"

@@ -95,7 +95,7 @@ final class ShellHarness: Sendable {
 
     init(services: Services, context: ShellContext, interactive: Bool, settings: Settings) {
         session = Session(console: console, interactive: interactive, settings: settings, context: context, services: services)
-        interpreter = Interpreter(session: session, registry: .standard)
+        interpreter = Interpreter(session: session)
     }
 
     /// Runs `script` (lines separated by newlines) as a fresh script on this session: output is
@@ -130,7 +130,7 @@ final class ShellHarness: Sendable {
     var context: ShellContext { session.context }
 
     func complete(_ text: String) -> CompletionResult {
-        Completer(registry: .standard, session: session).complete(text)
+        Completer(session: session).complete(text)
     }
 }
 

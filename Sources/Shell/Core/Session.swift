@@ -8,6 +8,8 @@ public final class Session: Sendable {
     public let interactive: Bool
     public let historyFile: URL?
     public let services: Services
+    /// The commands this session runs, completes and documents.
+    public let registry: CommandRegistry
     public let completionSource: any CompletionSource
     public let listings = ListingCache()
     public let notices = NoticeBoard()
@@ -22,9 +24,11 @@ public final class Session: Sendable {
     }
 
     public init(console: any Console, interactive: Bool, settings: Settings = Settings(),
-                context: ShellContext = ShellContext(), historyFile: URL? = nil, services: Services = Services()) {
+                context: ShellContext = ShellContext(), historyFile: URL? = nil, services: Services = Services(),
+                registry: CommandRegistry = .standard) {
         self.console = console
         self.services = services
+        self.registry = registry
         self.completionSource = LiveCompletionSource()
         self.interactive = interactive
         self.historyFile = historyFile

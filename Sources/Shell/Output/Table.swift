@@ -59,10 +59,6 @@ public struct Table: Sendable {
 }
 
 extension Session {
-    public func wantsJSON(_ invocation: Invocation) -> Bool {
-        invocation.wantsJSON ?? (settings.output == .json)
-    }
-
     public func printTable(_ table: Table) {
         console.out(table.render(width: console.width, color: settings.color && console.stdoutIsTerminal))
     }
