@@ -36,7 +36,7 @@ struct RunWaiter {
             } catch is Deadline.Expired {
                 progress.finish()
                 throw timedOut(runID)
-            } catch let error as DbtCloudError where error.exitCode == ExitCode.network || error.status == 429 {
+            } catch let error as DbtCloudError where ErrorReport.exitCode(for: error.kind) == ExitCode.network {
                 if lastFailure == nil { progress.note("dbt Cloud did not answer (\(error.kind)); still waiting") }
                 lastFailure = error
             }
