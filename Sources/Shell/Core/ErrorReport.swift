@@ -20,6 +20,28 @@ public enum ExitCode {
     /// A failure dbtsh did not expect: a bug to report (EX_SOFTWARE).
     public static let internalError: Int32 = 70
     public static let interrupted: Int32 = 130
+
+    /// What each code means to a script, as `help` and `dbtsh --help` say it.
+    public static let meanings: [(code: Int32, meaning: String)] = [
+        (success, "success"), (runFailed, "a dbt Cloud run ended in error"), (usage, "usage or read-only refusal"),
+        (apiRefused, "dbt Cloud refused the request"), (auth, "authentication or permission"),
+        (network, "network or server failure"), (waitTimedOut, "wait --timeout elapsed"), (runCancelled, "a run was cancelled"),
+        (internalError, "internal error (a bug: please report it)"), (interrupted, "interrupted"),
+    ]
+
+    /// `meanings` as lines of at most `width` columns.
+    public static func summary(width: Int = 92) -> String {
+        var lines = ["exit codes:"]
+        for (code, meaning) in meanings {
+            let item = " \(code) \(meaning)" + (code == meanings.last?.code ? "" : ",")
+            if let last = lines.last, last.count + item.count <= width {
+                lines[lines.count - 1] += item
+            } else {
+                lines.append(" " + item)
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// Turns any error into the one line and exit code a user sees: the only place where the

@@ -30,6 +30,7 @@ enum HelpText {
             text += "  \(configuration.name.padding(width))\(configuration.summary)\n"
         }
         text += "\n'help VERB' or 'VERB --help' for details. Ctrl-C stops a command, Ctrl-D leaves.\n"
+        text += "\n" + ExitCode.summary() + "\n"
         return text
     }
 
