@@ -8,7 +8,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "dbtsh",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "dbtsh", targets: ["dbtsh"]),
         .executable(name: "dbtsh-sandbox", targets: ["dbtsh-sandbox"]),
