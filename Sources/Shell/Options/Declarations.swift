@@ -23,7 +23,7 @@ struct Option<Value: Sendable>: Sendable {
     var wrappedValue: Value { bound.value }
 
     fileprivate init(spec: FlagSpec, initial: Value,
-                 convert: @escaping @Sendable (_ texts: [String], _ command: String) throws -> Value) {
+                     convert: @escaping @Sendable (_ texts: [String], _ command: String) throws -> Value) {
         self.spec = spec
         self.bound = BoundValue(initial)
         self.convert = convert
@@ -85,7 +85,7 @@ struct Argument<Value: Sendable>: Sendable {
     var wrappedValue: Value { bound.value }
 
     fileprivate init(spec: PositionalSpec, initial: Value,
-                 convert: @escaping @Sendable (_ texts: [String], _ command: String) throws -> Value) {
+                     convert: @escaping @Sendable (_ texts: [String], _ command: String) throws -> Value) {
         self.spec = spec
         self.bound = BoundValue(initial)
         self.convert = convert
