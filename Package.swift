@@ -8,7 +8,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "dbtsh",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "dbtsh", targets: ["dbtsh"]),
         .executable(name: "dbtsh-sandbox", targets: ["dbtsh-sandbox"]),
@@ -106,7 +105,7 @@ let package = Package(
         ),
         .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud"], swiftSettings: strict),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud"], swiftSettings: strict),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["dbtsh", "Sandbox"], swiftSettings: strict),
     ]
 )

@@ -39,7 +39,7 @@ struct Launch {
             historyFile: historyFile,
             services: connection.services
         )
-        let interpreter = Interpreter(session: session, registry: .standard)
+        let interpreter = Interpreter(session: session)
         let driver = ShellDriver(interpreter: interpreter)
         if interactive, options.demo { DemoGreeting.print(to: console) }
 
@@ -56,7 +56,7 @@ struct Launch {
     private func initialSettings(interactive: Bool) -> Settings {
         var settings = Settings()
         settings.color = Terminal.stdoutIsTTY && !options.noColor && environment["NO_COLOR"] == nil
-        if let output = options.output { settings.output = output == .json ? .json : .table }
+        if let output = options.output { settings.output = output }
         if options.readonly || ["1", "true", "yes"].contains(environment["DBT_CLOUD_READONLY"]?.lowercased() ?? "") {
             settings.fixReadonly()
         }

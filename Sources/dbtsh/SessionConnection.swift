@@ -104,7 +104,7 @@ struct ShellCompletion: Sendable {
     let completer: Shell.Completer
 
     init(interpreter: Interpreter) {
-        completer = Shell.Completer(registry: interpreter.registry, session: interpreter.session)
+        completer = Shell.Completer(session: interpreter.session)
     }
 
     func reply(to textBeforeCursor: String) -> CompletionReply {

@@ -289,7 +289,7 @@ struct ContextTests {
         var context = ShellContext()
         context.account = .init(id: 43)
         let session = Session(console: Console(console), interactive: false, context: context, services: Services())
-        let driver = ShellDriver(interpreter: Interpreter(session: session, registry: .standard))
+        let driver = ShellDriver(interpreter: Interpreter(session: session))
         _ = driver.accept("jobs")
         let decision = await driver.run("jobs")
         #expect(decision == .stop(2))

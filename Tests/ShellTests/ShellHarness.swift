@@ -99,7 +99,7 @@ final class ShellHarness: Sendable {
         self.console = console
         session = Session(console: Console(console, processes: processes), interactive: interactive, settings: settings,
                           context: context, services: services)
-        interpreter = Interpreter(session: session, registry: .standard)
+        interpreter = Interpreter(session: session)
     }
 
     /// Runs `script` (lines separated by newlines) as a fresh script on this session: output is
@@ -134,7 +134,7 @@ final class ShellHarness: Sendable {
     var context: ShellContext { session.context }
 
     func complete(_ text: String) -> CompletionResult {
-        Completer(registry: .standard, session: session).complete(text)
+        Completer(session: session).complete(text)
     }
 }
 

@@ -9,6 +9,8 @@ public final class Session: Sendable {
     public let interactive: Bool
     public let historyFile: URL?
     public let services: Services
+    /// The commands this session runs, completes and documents.
+    public let registry: CommandRegistry
     public let completionSource: any CompletionSource
     public let listings = ListingCache()
     public let notices = NoticeBoard()
@@ -23,10 +25,12 @@ public final class Session: Sendable {
     }
 
     public init(console: Console, interactive: Bool, settings: Settings = Settings(),
-                context: ShellContext = ShellContext(), historyFile: URL? = nil, services: Services = Services()) {
+                context: ShellContext = ShellContext(), historyFile: URL? = nil, services: Services = Services(),
+                registry: CommandRegistry = .standard) {
         self.console = console
         console.colour = settings.color
         self.services = services
+        self.registry = registry
         self.completionSource = LiveCompletionSource()
         self.interactive = interactive
         self.historyFile = historyFile

@@ -1,7 +1,3 @@
-public enum OutputFormat: String, Sendable, CaseIterable {
-    case table, json
-}
-
 /// The `set KEY VALUE` knobs of a session.
 public struct Settings: Sendable, Equatable {
     public var output: OutputFormat = .table

@@ -68,10 +68,6 @@ public struct Table: Sendable {
 }
 
 extension Session {
-    public func wantsJSON(_ invocation: Invocation) -> Bool {
-        invocation.wantsJSON ?? (settings.output == .json)
-    }
-
     public func printTable(_ table: Table) {
         console.out(table.render(width: console.width))
     }
