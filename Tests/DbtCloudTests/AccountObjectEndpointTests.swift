@@ -54,7 +54,7 @@ struct AccountObjectEndpointTests {
                 _ = try await sandbox.client.createProject(accountID: sandbox.account, definition: ["name": "x", "type": 7, "connection_id": 9])
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.status == 400 && error?.exitCode == 3 && error?.fieldErrors["type"] != nil
+                return error?.status == 400 && error?.kind == .rejected && error?.fieldErrors["type"] != nil
                     && error?.fieldErrors["connection_id"] == "No object with id 9."
                     && error?.description.contains("400 The request was invalid") == true
             }
