@@ -3,13 +3,18 @@ struct HelpCommand: ShellCommand {
                                                     examples: ["help", "help run", "help job export"])
     @Argument("VERB", .verb) var words: [String] = []
 
+    /// `help api <TAB>` completes endpoint paths.
+    static func completionKind(_ declared: ArgumentKind, after arguments: [String]) -> ArgumentKind {
+        arguments.first == "api" ? .apiPath : declared
+    }
+
     func run(in session: Session) async throws -> Int32 {
         let registry = session.registry
         guard !words.isEmpty else {
             session.console.out(HelpText.overview(registry))
             return 0
         }
-        guard let (command, _) = registry.lookup(words) else {
+        guard let (command, consumed) = registry.lookup(words) else {
             let verb = words[0]
             let subverbs = registry.subverbs(of: verb)
             if !subverbs.isEmpty {
@@ -18,6 +23,11 @@ struct HelpCommand: ShellCommand {
             }
             let hint = registry.suggestion(for: verb).map { " (did you mean \($0)?)" } ?? ""
             throw CommandFailure.usage("help: no command '\(verb)'\(hint)")
+        }
+        let topic = Array(words.dropFirst(consumed))
+        if !topic.isEmpty, let text = command.help(topic: topic) {
+            session.console.out(text)
+            return 0
         }
         session.console.out(HelpText.forCommand(command.spec))
         return 0

@@ -1,31 +1,11 @@
 import DbtCloud
 import Foundation
 
-/// Keys of a job the API computes; an exported definition leaves them out.
+/// A job's definition as `job export` writes it: the API's object without the keys dbt Cloud computes.
 enum JobDefinition {
-    static let readOnlyKeys: Set<String> = [
-        "id", "created_at", "updated_at", "raw_dbt_version", "is_deferrable", "lifecycle_webhooks_url",
-        "run_failure_count", "cron_humanized", "next_run", "next_run_humanized", "deactivated", "most_recent_run",
-        "most_recent_completed_run", "account", "project", "environment", "fusion_readiness", "is_system", "generate_sources",
-    ]
-
     static func portable(_ raw: JSONValue) -> JSONValue {
         guard case .object(let object) = raw else { return raw }
-        return .object(object.filter { !readOnlyKeys.contains($0.key) })
-    }
-
-    static func read(_ path: String, for command: String, console: Console) throws -> JSONValue {
-        let data: Data?
-        if path == "-" {
-            data = try console.readStandardInput(for: command)
-        } else {
-            data = FileManager.default.contents(atPath: path)
-        }
-        guard let data else { throw CommandFailure.usage("cannot read '\(path)': no such readable file") }
-        guard let json = try? JSONValue(parsing: data), case .object = json else {
-            throw CommandFailure.usage("\(path): not a JSON object; 'job export' writes one to start from")
-        }
-        return json
+        return .object(object.filter { !DeclaredJob.readOnlyKeys.contains($0.key) })
     }
 }
 
@@ -49,33 +29,16 @@ struct JobExportCommand: ShellCommand {
     }
 }
 
-struct JobImportCommand: ShellCommand {
-    static let configuration = CommandConfiguration(
-        "job import", summary: "create a job from an exported definition (project and environment default to the context)",
-        mutates: true, examples: ["job import nightly.json"])
-    @Argument("FILE", .file) var file: String
-    @OptionGroup var output: OutputOptions
-
-    func run(in session: Session) async throws -> Int32 {
-        var definition = JobDefinition.portable(try JobDefinition.read(file, for: "job import", console: session.console))
-        let context = session.context
-        if definition["project_id"]?.intValue == nil, let project = context.project { definition = definition.setting("project_id", to: .int(project.id)) }
-        if definition["environment_id"]?.intValue == nil, let environment = context.environment {
-            definition = definition.setting("environment_id", to: .int(environment.id))
-        }
-        return try await JobCreation.create(definition, output: output, session: session)
-    }
-}
-
 struct JobCreateCommand: ShellCommand {
-    static let configuration = CommandConfiguration("job create", summary: "create a job from a JSON definition file", mutates: true,
-                                                    examples: ["job create --file job.json"])
-    @Option("file", .file, short: "f", valueName: "FILE", help: "the job definition (JSON); - for stdin") var file: String?
+    static let configuration = CommandConfiguration("job create", summary: "create a job from a definition file (JSON or YAML)", mutates: true,
+                                                    examples: ["job create --file job.json", "job create --file job.yml"])
+    @Option("file", .file, short: "f", valueName: "FILE", help: "the job definition (JSON or YAML); - for stdin") var file: String?
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         guard let file else { throw CommandFailure.usage("job create: --file FILE is required") }
-        return try await JobCreation.create(try JobDefinition.read(file, for: "job create", console: session.console), output: output, session: session)
+        let definition = try DefinitionFile.object(file, for: "job create", console: session.console)
+        return try await JobCreation.create(.object(definition), output: output, session: session)
     }
 }
 
@@ -105,14 +68,8 @@ struct JobUpdateCommand: ShellCommand {
         let account = try session.requireAccount()
         let jobID = try await session.requireJob(jobRef)
         var definition = try await session.api().job(accountID: account, id: jobID).raw
-        for assignment in assignments {
-            guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
-                throw CommandFailure.usage("job update: '\(assignment)' is not KEY=VALUE")
-            }
-            let key = String(assignment[..<eq])
-            let text = String(assignment[assignment.index(after: eq)...])
-            let value = (try? JSONValue(parsing: text)) ?? .string(text)
-            definition = try Self.assign(value, at: key.split(separator: ".").map(String.init), in: definition, fullKey: key)
+        for assignment in try Assignment.parse(assignments, command: "job update") {
+            definition = try Self.assign(assignment.value, at: assignment.path, in: definition, fullKey: assignment.key)
         }
         let job = try await session.api().updateJob(accountID: account, id: jobID, definition: definition)
         session.console.errorLine("updated job \(job.id)")
@@ -123,7 +80,7 @@ struct JobUpdateCommand: ShellCommand {
     static func assign(_ value: JSONValue, at path: [String], in object: JSONValue, fullKey: String) throws -> JSONValue {
         guard let key = path.first else { return value }
         guard case .object = object else { throw CommandFailure.usage("job update: '\(fullKey)' goes inside a value that is not an object") }
-        if JobDefinition.readOnlyKeys.contains(key), path.count == 1 {
+        if DeclaredJob.readOnlyKeys.contains(key), path.count == 1 {
             throw CommandFailure.usage("job update: '\(key)' is computed by dbt Cloud and cannot be set")
         }
         let inner = object[key] ?? .object([:])
@@ -132,19 +89,35 @@ struct JobUpdateCommand: ShellCommand {
 }
 
 struct JobDeleteCommand: ShellCommand {
-    static let configuration = CommandConfiguration("job delete", summary: "delete a job (asks on a terminal; --yes in scripts)", mutates: true)
+    static let configuration = CommandConfiguration(
+        "job delete", summary: "delete a job (asks; --yes in scripts); --all: every job of the project but --keep ones",
+        discussion: "With --all: the jobs of --project P, else of the context's project, else of the whole account; lists them first, asks, then reports each job. Exit 8 when some deletes failed and others did not.",
+        mutates: true,
+        examples: ["job delete 43170", "job delete --all --keep 43167 --keep 43168 --dry-run", "job delete --all --project marketing --keep 50001,50004 --yes"])
     @Argument("JOB", .job) var jobRef: String?
-    @Flag("yes", short: "y", help: "do not ask") var yes: Bool
+    @Flag("all", help: "every job of the project (see above)") var all: Bool
+    @Option("keep", .job, valueName: "ID", help: "with --all: spare this job (repeatable, or ID,ID,…)") var keep: [String]
+    @Option("project", .project, valueName: "P", help: "with --all: the jobs of this project") var project: String?
+    @Flag("dry-run", help: "with --all: list the jobs, delete nothing") var dryRun: Bool
+    @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
+    @OptionGroup var output: OutputOptions
+
+    var changesDbtCloud: Bool { !dryRun }
 
     func run(in session: Session) async throws -> Int32 {
+        if all {
+            guard jobRef == nil else { throw CommandFailure.usage("job delete: --all deletes many jobs; give no JOB (spare some with --keep)") }
+            return try await BulkJobDelete(session: session, keep: keep, project: project, dryRun: dryRun, yes: yes, output: output).run()
+        }
+        for (given, name) in [(!keep.isEmpty, "--keep"), (project != nil, "--project"), (dryRun, "--dry-run")] where given {
+            throw CommandFailure.usage("job delete: \(name) goes with --all; to delete one job: job delete [JOB]")
+        }
         let account = try session.requireAccount()
+        try Confirmation.requireYesInScripts(yes, command: "job delete", session: session)
         let jobID = try await session.requireJob(jobRef)
         if !yes {
-            guard session.canPrompt else {
-                throw CommandFailure.usage("job delete: refusing without --yes when not on a terminal")
-            }
             let job = try await session.api().job(accountID: account, id: jobID)
-            guard session.console.confirm("delete job \(jobID) '\(job.name ?? "")'? [y/N] ") else {
+            guard Confirmation.granted("delete job \(jobID) '\(job.name ?? "")'?", yes: yes, session: session) else {
                 session.console.errorLine("not deleted")
                 return 0
             }

@@ -2,8 +2,10 @@ import DbtCloud
 
 struct RunCommand: ShellCommand {
     static let configuration = CommandConfiguration(
-        "run", summary: "trigger the current job (or --job J); the new run becomes the context", mutates: true,
-        examples: ["run --wait", "run --steps 'dbt build -s stg_orders+' --wait", "run --job 43168 --git-branch feature/x"])
+        "run", summary: "trigger the current job (or --job J); the new run becomes the context",
+        discussion: "generate_docs_override is the only yes-or-no override the API takes: --generate-docs and --no-generate-docs set it either way; without them the job's own setting holds.",
+        mutates: true,
+        examples: ["run --wait", "run --steps 'dbt build -s stg_orders+' --wait", "run --job 43168 --git-branch feature/x", "run --no-generate-docs"])
     @Option("job", .job, valueName: "J", help: "trigger this job instead of the context's") var job: String?
     @Flag("wait", short: "w", help: "wait for the run to end (exit 1 on error, 7 if cancelled)") var wait: Bool
     @Option("cause", valueName: "TEXT", help: "why (default: Triggered from dbtsh)") var cause = "Triggered from dbtsh"
@@ -14,7 +16,8 @@ struct RunCommand: ShellCommand {
     @Option("target", valueName: "T", help: "target.name") var target: String?
     @Option("dbt-version", valueName: "V", help: "dbt version override") var dbtVersion: String?
     @Option("steps", valueName: "'dbt …'", help: "replace the job's commands (repeatable)") var steps: [String]
-    @Flag("generate-docs", help: "also generate docs") var generateDocs: Bool
+    @Flag("generate-docs", help: "generate docs, even if the job does not") var generateDocs: Bool
+    @Flag("no-generate-docs", help: "do not generate docs, even if the job does") var noGenerateDocs: Bool
     @Option("run-timeout", valueName: "SECONDS", help: "dbt Cloud's timeout for this run") var runTimeout: Int?
     @OptionGroup var waiting: WaitOptions
     @OptionGroup var output: OutputOptions
@@ -30,7 +33,8 @@ struct RunCommand: ShellCommand {
         request.targetNameOverride = target
         request.dbtVersionOverride = dbtVersion
         request.timeoutSecondsOverride = runTimeout
-        if generateDocs { request.generateDocsOverride = true }
+        if generateDocs, noGenerateDocs { throw CommandFailure.usage("run: give --generate-docs or --no-generate-docs, not both") }
+        if generateDocs || noGenerateDocs { request.generateDocsOverride = generateDocs }
         if !steps.isEmpty {
             guard steps.allSatisfy({ $0.trimmingWhitespace.hasPrefix("dbt ") }) else {
                 throw CommandFailure.usage("run: each --steps value is a dbt command, e.g. --steps 'dbt build -s my_model'")
@@ -90,11 +94,30 @@ struct WaitCommand: ShellCommand {
 }
 
 struct CancelCommand: ShellCommand {
-    static let configuration = CommandConfiguration("cancel", summary: "cancel a run (default: the context's)", mutates: true)
+    static let configuration = CommandConfiguration(
+        "cancel", summary: "cancel a run (default: the context's); --all: every queued, starting and running run",
+        discussion: "With --all: lists the runs first, asks on a terminal (--yes in scripts), then reports each run: cancelled, or already finished. Exit 8 when some cancels failed and others did not.",
+        mutates: true,
+        examples: ["cancel", "cancel 915", "cancel --all --dry-run", "cancel --all --status queued --job 43167 --yes"])
     @Argument("RUN", .run) var runRef: String?
+    @Flag("all", help: "every active run of the account (or of --job J)") var all: Bool
+    @Option("status", valueName: "queued|starting|running", help: "with --all: only runs in this status (repeatable)")
+    var statuses: [CancellableStatus]
+    @Option("job", .job, valueName: "J", help: "with --all: only the runs of this job") var job: String?
+    @Flag("dry-run", help: "with --all: list the runs, cancel nothing") var dryRun: Bool
+    @Flag("yes", short: "y", help: "with --all: do not ask (required in scripts)") var yes: Bool
     @OptionGroup var output: OutputOptions
 
+    var changesDbtCloud: Bool { !dryRun }
+
     func run(in session: Session) async throws -> Int32 {
+        if all {
+            guard runRef == nil else { throw CommandFailure.usage("cancel: --all cancels many runs; give no RUN (narrow with --job or --status)") }
+            return try await BulkCancel(session: session, statuses: statuses, job: job, dryRun: dryRun, yes: yes, output: output).run()
+        }
+        for (given, name) in [(!statuses.isEmpty, "--status"), (job != nil, "--job"), (dryRun, "--dry-run"), (yes, "--yes")] where given {
+            throw CommandFailure.usage("cancel: \(name) goes with --all; to cancel one run: cancel [RUN]")
+        }
         let account = try session.requireAccount()
         let runID = try await session.requireRun(runRef)
         let run = try await session.api().cancelRun(accountID: account, id: runID)

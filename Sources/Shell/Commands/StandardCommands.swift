@@ -3,14 +3,18 @@ extension CommandRegistry {
     public static let standard = CommandRegistry([
         UseCommand.self, UnuseCommand.self, ContextCommand.self,
         AccountsCommand.self, ProjectsCommand.self, EnvironmentsCommand.self, JobsCommand.self, RunsCommand.self,
-        ConnectionsCommand.self, RepositoriesCommand.self, UsersCommand.self, WebhooksCommand.self,
-        ShowCommand.self,
+        ConnectionsCommand.self, RepositoriesCommand.self, UsersCommand.self, WebhooksCommand.self, AuditLogCommand.self,
+        ShowCommand.self, ConnectionShowCommand.self,
+        ProjectCreateCommand.self, ProjectUpdateCommand.self, ProjectDeleteCommand.self,
+        EnvironmentCreateCommand.self, EnvironmentUpdateCommand.self, EnvironmentDeleteCommand.self,
+        ConnectionCreateCommand.self, ConnectionUpdateCommand.self, ConnectionDeleteCommand.self,
         RunCommand.self, WaitCommand.self, CancelCommand.self, RetryCommand.self,
         StepsCommand.self, LogsCommand.self, ArtifactsCommand.self, ArtifactsGetCommand.self,
         FailuresCommand.self, SQLCommand.self, DiffCommand.self,
         CatalogBrowseCommand.self, CatalogShowCommand.self, CatalogSearchCommand.self,
         JobExportCommand.self, JobImportCommand.self, JobCreateCommand.self, JobUpdateCommand.self, JobDeleteCommand.self,
-        APICommand.self, QueryCommand.self,
+        JobDiffCommand.self, JobApplyCommand.self,
+        APICommand.self, QueryCommand.self, QueryModelHistoryCommand.self, QueryLineageCommand.self, QueryStaleSourcesCommand.self,
         SetCommand.self, HistoryCommand.self, HelpCommand.self, ExitCommand.self,
     ])
 }

@@ -49,6 +49,8 @@ public struct Completer: Sendable {
             return words.filter { $0.hasPrefix(word) }.map { CompletionItem($0) }
         case .flags(let flags):
             return flags.map { "--" + $0 }.filter { $0.hasPrefix(word) }.map { CompletionItem($0) }
+        case .argument(.apiPath, let command):
+            return APIPathCandidates.items(matching: word, after: command)
         case .argument(let kind, let command):
             if let fixed = StaticCandidates.words(for: kind, command: command, session: session) {
                 return fixed.filter { $0.hasPrefix(word) }.map { CompletionItem($0) }

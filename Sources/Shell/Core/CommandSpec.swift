@@ -14,6 +14,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case settingValue
     case runStatus
     case httpMethod
+    /// An Admin API path, completed from the OpenAPI index.
+    case apiPath
     case verb
 }
 

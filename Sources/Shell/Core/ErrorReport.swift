@@ -17,6 +17,9 @@ public enum ExitCode {
     public static let network: Int32 = 5
     public static let waitTimedOut: Int32 = 6
     public static let runCancelled: Int32 = 7
+    /// A change over several items (`cancel --all`, `job delete --all`, `job apply`) was done for
+    /// some and failed for others; its report says which.
+    public static let partialFailure: Int32 = 8
     /// A failure dbtsh did not expect: a bug to report (EX_SOFTWARE).
     public static let internalError: Int32 = 70
     public static let interrupted: Int32 = 130
@@ -26,6 +29,7 @@ public enum ExitCode {
         (success, "success"), (runFailed, "a dbt Cloud run ended in error"), (usage, "usage or read-only refusal"),
         (apiRefused, "dbt Cloud refused the request"), (auth, "authentication or permission"),
         (network, "network or server failure"), (waitTimedOut, "wait --timeout elapsed"), (runCancelled, "a run was cancelled"),
+        (partialFailure, "some items of a bulk change failed"),
         (internalError, "internal error (a bug: please report it)"), (interrupted, "interrupted"),
     ]
 

@@ -51,6 +51,7 @@ enum HelpText {
         case .integer: return "number"
         case .runStatus: return "queued, starting, running, success, error, cancelled"
         case .httpMethod: return "GET, POST, PUT, PATCH, DELETE"
+        case .apiPath: return "an API path such as /api/v2/accounts/{account}/jobs/ ('help api PATH' documents it)"
         case .settingKey: return Settings.keys.joined(separator: ", ")
         case .settingValue: return "value"
         case .verb: return "command"

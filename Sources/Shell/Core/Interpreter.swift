@@ -58,7 +58,7 @@ public final class Interpreter: Sendable {
                 return 0
             }
             let bound = try command.bind(parsed)
-            if spec.mutates, session.settings.readonly {
+            if bound.changesDbtCloud, session.settings.readonly {
                 throw CommandFailure.usage("\(spec.name): refused, the session is read-only (--readonly, DBT_CLOUD_READONLY or 'set readonly on')")
             }
             guard session.settings.pager, session.interactive, session.console.stdoutIsTerminal else {

@@ -13,6 +13,13 @@ protocol ShellCommand: Sendable {
     /// The kind to complete after `arguments` (the positional words already typed) where the
     /// declared kind depends on them: `use job <TAB>` wants a job. Default: the declared kind.
     static func completionKind(_ declared: ArgumentKind, after arguments: [String]) -> ArgumentKind
+    /// Whether this invocation changes dbt Cloud (refused under `--readonly` before it runs).
+    /// Default: the configuration's `mutates`; a command whose options only look (`--dry-run`,
+    /// `api GET`) says so here.
+    var changesDbtCloud: Bool { get }
+    /// `help VERB TOPIC…`: help about something the command knows (`help api PATH` documents an
+    /// endpoint); nil when `topic` names nothing, and `help` prints the command's help.
+    static func help(topic: [String]) -> String?
 }
 
 /// A command's name, help and whether it changes dbt Cloud. `name` may be two words (`job export`).
@@ -38,6 +45,8 @@ struct CommandConfiguration: Sendable {
 
 extension ShellCommand {
     static func completionKind(_ declared: ArgumentKind, after arguments: [String]) -> ArgumentKind { declared }
+    var changesDbtCloud: Bool { Self.configuration.mutates }
+    static func help(topic: [String]) -> String? { nil }
 
     /// The grammar derived from the declarations, once per type.
     static var spec: CommandSpec { DerivedSpecs.spec(of: Self.self) }

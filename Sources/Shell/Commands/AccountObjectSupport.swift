@@ -1,0 +1,113 @@
+import DbtCloud
+
+/// `--file` and `--set` of the commands that create or change a project, an environment or a
+/// connection.
+struct DefinitionOptions: ParsableOptions {
+    @Option("file", .file, short: "f", valueName: "FILE", help: "keys from a JSON or YAML file ('show … --json' prints one); - for stdin")
+    var file: String?
+    @Option("set", valueName: "KEY=VALUE", help: "a key to set (repeatable; dotted keys, JSON values): name=Finance, config.port=5432")
+    var assignments: [String]
+
+    /// What to create: the file's keys with each `--set` written over them.
+    func definition(for command: String, session: Session) throws -> JSONValue {
+        var definition = JSONValue.object(try fileKeys(for: command, session: session))
+        for assignment in try Assignment.parse(assignments, command: command) {
+            definition = definition.setting(path: assignment.path, to: assignment.value)
+        }
+        return definition
+    }
+
+    /// What to change: the file's keys (less those dbt Cloud computes, which an exported object
+    /// carries) and each `--set` (dotted keys change one nested value).
+    func changes(for command: String, kind: AccountObjectKind, session: Session) throws -> [String: JSONValue] {
+        var changes = try fileKeys(for: command, session: session).filter { !kind.readOnlyKeys.contains($0.key) }
+        for assignment in try Assignment.parse(assignments, command: command) {
+            if let first = assignment.path.first, kind.readOnlyKeys.contains(first) {
+                throw CommandFailure.usage("\(command): '\(first)' of a \(kind.rawValue) is set by dbt Cloud and cannot be changed")
+            }
+            changes[assignment.key] = assignment.value
+        }
+        guard !changes.isEmpty else {
+            throw CommandFailure.usage("\(command): nothing to change; give --set KEY=VALUE or --file FILE")
+        }
+        return changes
+    }
+
+    private func fileKeys(for command: String, session: Session) throws -> [String: JSONValue] {
+        guard let file else { return [:] }
+        return try DefinitionFile.object(file, for: command, console: session.console)
+    }
+}
+
+/// An object of the account as a command names it: `project 100 'analytics'`.
+struct AccountObjectTarget {
+    let kind: AccountObjectKind
+    let id: Int
+    let name: String?
+
+    var label: String { "\(kind.rawValue) \(id)" + (name.map { " '\($0)'" } ?? "") }
+}
+
+/// What the account-object commands print once dbt Cloud has answered: a line on stderr, and on
+/// stdout the new id (create) or, with `--json`, the object.
+enum AccountObjectReport {
+    static func created(_ target: AccountObjectTarget, raw: JSONValue, output: OutputOptions, session: Session) {
+        session.console.errorLine("created \(target.label)")
+        session.console.line(output.wantsJSON(in: session) ? raw.prettyText : String(target.id))
+    }
+
+    static func updated(_ target: AccountObjectTarget, raw: JSONValue, output: OutputOptions, session: Session) {
+        session.console.errorLine("updated \(target.label)")
+        if output.wantsJSON(in: session) { session.console.line(raw.prettyText) }
+    }
+
+    /// Shows what an update changes; false when it changes nothing (said on stderr).
+    static func showChanges(_ changes: [JobChange], of target: AccountObjectTarget, session: Session) -> Bool {
+        guard !changes.isEmpty else {
+            session.console.errorLine("\(target.label): nothing to change, every value is already set")
+            return false
+        }
+        session.console.errorLine("\(target.label):")
+        for line in ChangeLines.lines(changes) { session.console.errorLine(line) }
+        return true
+    }
+
+    static func declined(_ verb: String, session: Session) -> Int32 {
+        session.console.errorLine("not \(verb)")
+        return 0
+    }
+}
+
+extension EntityResolver {
+    /// A connection by id or name.
+    func connection(_ text: String) async throws -> ShellContext.Entry {
+        let connections = try await session.api().connections(accountID: try session.requireAccount()).collect()
+        return try pick(text, kind: "connection", from: connections.map { ($0.id, $0.name) })
+    }
+
+    /// The project named by `text`, else the context's.
+    func projectOrContext(_ text: String?, command: String) async throws -> ShellContext.Entry {
+        if let text { return try await project(text) }
+        guard let project = session.context.project else {
+            throw CommandFailure.usage("\(command): no project in context; name one, or 'use project ID' first")
+        }
+        return project
+    }
+
+    /// The environment named by `text` (else the context's) and its project, looked up among the
+    /// environments of `project` (else the context's project, else the account).
+    func environmentAndProject(_ text: String?, project: String?, command: String) async throws -> (entry: ShellContext.Entry, projectID: Int) {
+        guard let named = text ?? session.context.environment.map({ String($0.id) }) else {
+            throw CommandFailure.usage("\(command): no environment in context; name one, or 'use environment ID' first")
+        }
+        let account = try session.requireAccount()
+        var projectID = session.context.project?.id
+        if let project { projectID = try await self.project(project).id }
+        let environments = try await session.api().environments(accountID: account, projectID: projectID).collect()
+        let entry = try pick(named, kind: "environment", from: environments.map { ($0.id, $0.name) })
+        guard let owner = environments.first(where: { $0.id == entry.id })?.projectID ?? projectID else {
+            throw CommandFailure.apiRefused("\(command): dbt Cloud did not say which project environment \(entry.id) belongs to; give --project P")
+        }
+        return (entry, owner)
+    }
+}
