@@ -101,7 +101,7 @@ struct CancelCommand: ShellCommand {
         examples: ["cancel", "cancel 915", "cancel --all --dry-run", "cancel --all --status queued --job 43167 --yes"])
     @Argument("RUN", .run) var runRef: String?
     @Flag("all", help: "every active run of the account (or of --job J)") var all: Bool
-    @Option("status", valueName: "queued|starting|running", help: "with --all: only runs in this status (repeatable)")
+    @Option("status", valueName: "STATUS", help: "with --all: only queued, starting or running runs (repeatable)")
     var statuses: [CancellableStatus]
     @Option("job", .job, valueName: "J", help: "with --all: only the runs of this job") var job: String?
     @Flag("dry-run", help: "with --all: list the runs, cancel nothing") var dryRun: Bool
