@@ -14,9 +14,14 @@ struct SessionConnection {
     static func open(options: DbtshCommand, environment: [String: String], console: any Console) -> Result<SessionConnection, CommandFailure> {
         let trace: (@Sendable (String) -> Void)? = options.verbose ? TraceSink.standardError : nil
         let cache = CacheLocation.directory(environment: environment)
+        let cacheMaxBytes: Int64
+        switch Services.cacheMaxBytes(fromSetting: environment["DBTSH_CACHE_SIZE"]) {
+        case .success(let bytes): cacheMaxBytes = bytes
+        case .failure(let failure): return .failure(failure)
+        }
         if options.demo {
             let stepSeconds = environment["DBTSH_DEMO_STEP_SECONDS"].flatMap(Double.init).map { min(max($0, 0.01), 60) } ?? 1.5
-            return openDemo(options: options, stepSeconds: stepSeconds, trace: trace, cache: cache)
+            return openDemo(options: options, stepSeconds: stepSeconds, trace: trace, cache: cache, cacheMaxBytes: cacheMaxBytes)
         }
         let flags = CredentialFlags(host: options.connection.host, accountID: options.connection.account,
                                     projectID: options.connection.project, profile: options.connection.profile)
@@ -33,12 +38,12 @@ struct SessionConnection {
         context.environment = resolved.environmentID.map { .init(id: $0) }
         context.job = resolved.jobID.map { .init(id: $0) }
         guard let token = resolved.token, !token.isEmpty else {
-            return .success(SessionConnection(services: Services(cacheDirectory: cache), initialContext: context))
+            return .success(SessionConnection(services: Services(cacheDirectory: cache, cacheMaxBytes: cacheMaxBytes), initialContext: context))
         }
         do {
             let client = try DbtCloudClient(host: resolved.host, token: token,
                                             options: ClientOptions(caFile: options.connection.caFile, trace: trace))
-            return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache),
+            return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache, cacheMaxBytes: cacheMaxBytes),
                                               initialContext: context))
         } catch {
             return .failure(ErrorReport.failure(for: error))
@@ -47,7 +52,7 @@ struct SessionConnection {
 
     /// `DBTSH_DEMO_STEP_SECONDS` sets how long each simulated run phase takes (default 1.5 s).
     private static func openDemo(options: DbtshCommand, stepSeconds: Double, trace: (@Sendable (String) -> Void)?,
-                                 cache: URL?) -> Result<SessionConnection, CommandFailure> {
+                                 cache: URL?, cacheMaxBytes: Int64) -> Result<SessionConnection, CommandFailure> {
         let started = runBlocking { () async -> Result<SandboxServer, CommandFailure> in
             do {
                 return .success(try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds)))
@@ -68,7 +73,8 @@ struct SessionConnection {
                 var context = ShellContext()
                 context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics")
                 var connection = SessionConnection(
-                    services: Services(client: client, token: APIToken(DemoWorld.token), cacheDirectory: cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") }),
+                    services: Services(client: client, token: APIToken(DemoWorld.token), cacheDirectory: cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") },
+                                      cacheMaxBytes: cacheMaxBytes),
                     initialContext: context)
                 connection.sandbox = sandbox
                 return .success(connection)

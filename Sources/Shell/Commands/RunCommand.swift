@@ -43,7 +43,8 @@ struct RunCommand: ShellCommand {
             request.stepsOverride = steps
         }
         let waitOptions = try WaitOptions(invocation: invocation, session: session)
-        let run = try await session.api().triggerRun(accountID: account, jobID: jobID, request)
+        let run = try await AmbiguousTrigger(session: session, accountID: account, jobID: jobID, cause: request.cause)
+            .trigger { try await session.api().triggerRun(accountID: account, jobID: jobID, request) }
         if invocation.value("job") != nil, session.context.job?.id != jobID {
             var context = session.context
             try await ContextFollower(session: session, resolver: EntityResolver(session: session))
@@ -93,9 +94,9 @@ struct WaitCommand: ShellCommand {
 
     func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
-        let runID = try await session.requireRun(invocation.positional(0))
-        let options = try WaitOptions(invocation: invocation, session: session)
-        return try await RunWaiter(session: session, options: options).wait(accountID: account, runID: runID, invocation: invocation)
+        let waiter = RunWaiter(session: session, options: try WaitOptions(invocation: invocation, session: session))
+        let runID = try await waiter.resolveRun(invocation.positional(0))
+        return try await waiter.wait(accountID: account, runID: runID, invocation: invocation)
     }
 }
 
