@@ -100,6 +100,18 @@ public struct ClientOptions: Sendable {
     }
 }
 
+extension ClientOptions {
+    /// The same options with each request bounded by `budget` (`DBTSH_RETRY_BUDGET`): retries end
+    /// there, one attempt takes at most that long, and silence at most half of it.
+    public func bounded(by budget: Duration) -> ClientOptions {
+        var options = self
+        options.retry.budget = max(budget, .zero)
+        options.requestTimeout = min(requestTimeout, budget)
+        options.idleTimeout = min(idleTimeout, budget / 2)
+        return options
+    }
+}
+
 /// A trace sink writing `--verbose` lines to standard error.
 public enum TraceSink {
     public static let standardError: @Sendable (String) -> Void = { line in

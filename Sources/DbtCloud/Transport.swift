@@ -424,8 +424,8 @@ struct TransportFailure {
             }
             return
         }
-        if error is HTTPParserError {
-            self.init(summary: "the server's answer is not valid HTTP (\(Self.shortName(error)))", reached: true, timeout: false)
+        if let error = error as? HTTPParserError {
+            self.init(summary: "the server's answer is not valid HTTP (\(error.debugDescription))", reached: true, timeout: false)
             return
         }
         if let error = error as? ChannelError {

@@ -19,9 +19,15 @@ struct SessionConnection {
         case .success(let bytes): cacheMaxBytes = bytes
         case .failure(let failure): return .failure(failure)
         }
+        let clientOptions: ClientOptions
+        switch RetryBudget.options(caFile: options.connection.caFile, trace: trace, setting: environment["DBTSH_RETRY_BUDGET"]) {
+        case .success(let built): clientOptions = built
+        case .failure(let failure): return .failure(failure)
+        }
         if options.demo {
             let stepSeconds = environment["DBTSH_DEMO_STEP_SECONDS"].flatMap(Double.init).map { min(max($0, 0.01), 60) } ?? 1.5
-            return openDemo(options: options, stepSeconds: stepSeconds, trace: trace, cache: cache, cacheMaxBytes: cacheMaxBytes)
+            return openDemo(options: options, stepSeconds: stepSeconds, clientOptions: clientOptions, cache: cache,
+                            cacheMaxBytes: cacheMaxBytes)
         }
         let flags = CredentialFlags(host: options.connection.host, accountID: options.connection.account,
                                     projectID: options.connection.project, profile: options.connection.profile)
@@ -41,8 +47,7 @@ struct SessionConnection {
             return .success(SessionConnection(services: Services(cacheDirectory: cache, cacheMaxBytes: cacheMaxBytes), initialContext: context))
         }
         do {
-            let client = try DbtCloudClient(host: resolved.host, token: token,
-                                            options: ClientOptions(caFile: options.connection.caFile, trace: trace))
+            let client = try DbtCloudClient(host: resolved.host, token: token, options: clientOptions)
             return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache, cacheMaxBytes: cacheMaxBytes),
                                               initialContext: context))
         } catch {
@@ -51,7 +56,7 @@ struct SessionConnection {
     }
 
     /// `DBTSH_DEMO_STEP_SECONDS` sets how long each simulated run phase takes (default 1.5 s).
-    private static func openDemo(options: DbtshCommand, stepSeconds: Double, trace: (@Sendable (String) -> Void)?,
+    private static func openDemo(options: DbtshCommand, stepSeconds: Double, clientOptions: ClientOptions,
                                  cache: URL?, cacheMaxBytes: Int64) -> Result<SessionConnection, CommandFailure> {
         let started = runBlocking { () async -> Result<SandboxServer, CommandFailure> in
             do {
@@ -69,7 +74,9 @@ struct SessionConnection {
         case .success(let sandbox):
             do {
                 let host = try DbtHost.parse(sandbox.baseURL.absoluteString)
-                let client = try DbtCloudClient(host: host, token: APIToken(DemoWorld.token), options: ClientOptions(trace: trace))
+                var demoOptions = clientOptions
+                demoOptions.caFile = nil
+                let client = try DbtCloudClient(host: host, token: APIToken(DemoWorld.token), options: demoOptions)
                 var context = ShellContext()
                 context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics")
                 var connection = SessionConnection(
@@ -91,6 +98,19 @@ struct SessionConnection {
             await client?.shutdown()
             await sandbox?.stop()
         }
+    }
+}
+
+/// How long one request may take, retries included: 30 s unless `DBTSH_RETRY_BUDGET` (a
+/// duration such as `10s` or `2m`) says otherwise.
+enum RetryBudget {
+    static func options(caFile: String?, trace: (@Sendable (String) -> Void)?, setting: String?) -> Result<ClientOptions, CommandFailure> {
+        let options = ClientOptions(caFile: caFile, trace: trace)
+        guard let text = setting?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return .success(options) }
+        guard let seconds = DurationText.seconds(text), seconds >= 1 else {
+            return .failure(CommandFailure.usage("DBTSH_RETRY_BUDGET=\(text) is not a duration of at least 1s; try 10s or 2m"))
+        }
+        return .success(options.bounded(by: .milliseconds(Int64(seconds * 1000))))
     }
 }
 

@@ -89,11 +89,13 @@ final class SandboxFixture: Sendable {
 /// One session driven the way the `dbtsh` executable drives it for a script: each line goes
 /// through `ShellDriver.accept` then `run`, stopping at `.exit`; end of input gives the status.
 final class ShellHarness: Sendable {
-    let console = CapturingConsole()
+    let console: CapturingConsole
     let session: Session
     let interpreter: Interpreter
 
-    init(services: Services, context: ShellContext, interactive: Bool, settings: Settings) {
+    init(services: Services, context: ShellContext, interactive: Bool, settings: Settings,
+         console: CapturingConsole = CapturingConsole()) {
+        self.console = console
         session = Session(console: console, interactive: interactive, settings: settings, context: context, services: services)
         interpreter = Interpreter(session: session, registry: .standard)
     }
