@@ -12,11 +12,20 @@ struct HostileHarness {
     let client: DbtCloudClient
     let notices: Collected
 
-    /// Idle 0.5 s, one attempt 2 s, a 3 s budget, notices after 0.2 s, tiny backoff.
+    /// Tiny backoff, so a fault retried up to the attempt cap (12) ends in well under a second;
+    /// timeouts loose enough for a loaded machine (the server shares the cooperative threads
+    /// with the whole suite).
     static let quick = ClientOptions(
-        connectTimeout: .seconds(2), idleTimeout: .milliseconds(500), requestTimeout: .seconds(2),
+        connectTimeout: .seconds(10), idleTimeout: .seconds(10), requestTimeout: .seconds(20),
         minimumDownloadBytes: 1024, noticeDelay: .milliseconds(200),
-        retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), budget: .seconds(3)))
+        retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), budget: .seconds(30)))
+
+    /// For servers that never finish: silence ends an attempt after 0.5 s, one attempt 2 s, and
+    /// the 8 s budget leaves room for a second attempt even when the machine is busy.
+    static let impatient = ClientOptions(
+        connectTimeout: .seconds(10), idleTimeout: .milliseconds(500), requestTimeout: .seconds(2),
+        minimumDownloadBytes: 1024, noticeDelay: .milliseconds(200),
+        retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), budget: .seconds(8)))
 
     func finish() async {
         await client.shutdown()

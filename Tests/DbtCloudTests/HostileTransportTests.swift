@@ -13,7 +13,9 @@ struct HostileTransportTests {
 
     @Test("headers then one byte a second: the deadline covers the body")
     func tricklingBodyTimesOut() async throws {
-        try await withHostile(Hostile.trickle(length: 4_096, every: .milliseconds(100))) { hostile in
+        var options = HostileHarness.impatient
+        options.idleTimeout = .seconds(10)
+        try await withHostile(options: options, Hostile.trickle(length: 4_096, every: .milliseconds(100))) { hostile in
             await #expect {
                 _ = try await hostile.client.job(accountID: hostile.account, id: 1)
             } throws: { error in
@@ -28,25 +30,25 @@ struct HostileTransportTests {
 
     @Test("a server that accepts and stays silent: retried within the budget, notices while waiting, then exit 5")
     func silentServerGivesUpWithNotices() async throws {
-        try await withHostile(Hostile.silent) { hostile in
+        try await withHostile(options: HostileHarness.impatient, Hostile.silent) { hostile in
             await #expect {
                 _ = try await hostile.noticing { try await hostile.client.job(accountID: hostile.account, id: 1) }
             } throws: { error in
+                // Silence ends an attempt after 0.5 s (or, on a machine too busy to notice, its 2 s deadline).
                 let error = error as? DbtCloudError
                 return error?.kind == .timeout && error?.exitCode == 5 && error?.isPresentable == true
-                    && error?.message.contains("no answer from 127.0.0.1:") == true
                     && error?.message.contains("gave up after") == true
             }
             #expect(hostile.server.requests.count >= 2, "the silent GET was not retried")
             let notices = hostile.notices.all
             #expect(notices.contains { $0.hasPrefix("waiting for 127.0.0.1:") && $0.hasSuffix("s)…") }, "\(notices)")
-            #expect(notices.contains { $0.hasPrefix("retrying GET /api/v2/accounts/43/jobs/1/ in ") && $0.contains("no answer") }, "\(notices)")
+            #expect(notices.contains { $0.hasPrefix("retrying GET /api/v2/accounts/43/jobs/1/ in ") }, "\(notices)")
         }
     }
 
     @Test("no notice handler, no notices: a request of a background task stays quiet")
     func noticesOnlyWhereAsked() async throws {
-        try await withHostile(Hostile.silent) { hostile in
+        try await withHostile(options: HostileHarness.impatient, Hostile.silent) { hostile in
             _ = try? await hostile.client.job(accountID: hostile.account, id: 1)
             #expect(hostile.notices.all.isEmpty)
         }
@@ -327,8 +329,9 @@ struct HostileTransportTests {
     @Test("a trickling download is given up when it stalls below the minimum rate")
     func tricklingDownloadStalls() async throws {
         var options = HostileHarness.quick
-        options.idleTimeout = .milliseconds(300)
+        options.idleTimeout = .seconds(3)
         options.minimumDownloadBytes = 64 * 1024
+        options.retry.budget = .seconds(1)
         try await withHostile(upstream: true, options: options,
                               Hostile.route({ $0.path.contains("/artifacts/") }, Hostile.trickle(length: 100_000, every: .milliseconds(50)))) { hostile in
             let target = FileManager.default.temporaryDirectory.appendingPathComponent("dbtsh-trickle-\(UUID().uuidString)")

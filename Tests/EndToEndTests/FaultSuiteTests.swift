@@ -368,12 +368,12 @@ struct FaultSuiteTests {
         try await withFaultSandbox { server, home in
             server.faults.add(FaultRule(fault.kind, every: 1, method: "GET", pathContains: "/projects/"))
             let result = try await SpawnedDbtsh.run(
-                script: "projects\n", on: server, home: home, environment: ["DBTSH_RETRY_BUDGET": "4s"])
+                script: "projects\n", on: server, home: home, environment: ["DBTSH_RETRY_BUDGET": "8s"])
             // A 429 still there after every retry is transient ("try again later"): 5, like a 503.
             expectOneLineFailure(result, exitCode: 5, mentioning: "/projects/")
             let attempts = server.requestLog.entries().filter { $0.path.contains("/projects/") }.count
             #expect(attempts > 1, "not retried at all")
-            #expect(attempts <= 12, "retried \(attempts) times within a 4 s budget")
+            #expect(attempts <= 12, "retried \(attempts) times within an 8 s budget")
             #expect(result.seconds < 20, "gave up only after \(result.seconds)s")
             if fault == .truncatedJSON {
                 #expect(result.stderr.lowercased().contains("json"), "a cut body should be named as such: \(result)")
@@ -386,7 +386,7 @@ struct FaultSuiteTests {
         try await withFaultSandbox { server, home in
             server.faults.add(FaultRule(.serverError(status: 503), every: 1, method: "GET", pathContains: "/jobs/"))
             let result = try await SpawnedDbtsh.run(script: "jobs\nprojects\n", on: server, home: home,
-                                                    environment: ["DBTSH_RETRY_BUDGET": "3s"])
+                                                    environment: ["DBTSH_RETRY_BUDGET": "8s"])
             expectOneLineFailure(result, exitCode: 5, mentioning: "503")
             #expect(!server.requestLog.entries().contains { $0.path.contains("/projects/") })
         }
@@ -449,9 +449,9 @@ struct FaultSuiteTests {
     func waitOnUnreadableRun() async throws {
         try await withFaultSandbox { server, home in
             server.faults.add(FaultRule(.serverError(status: 503), every: 1, method: "GET", pathContains: "/runs/"))
-            // The look-up's retries (a 2 s budget) end before --timeout: the 503 is the answer.
+            // The look-up's retries (an 8 s budget) end before --timeout: the 503 is the answer.
             let result = try await SpawnedDbtsh.run(
-                script: "wait 913 --timeout 30s --interval 100ms\n", on: server, home: home, environment: ["DBTSH_RETRY_BUDGET": "2s"])
+                script: "wait 913 --timeout 30s --interval 100ms\n", on: server, home: home, environment: ["DBTSH_RETRY_BUDGET": "8s"])
             expectOneLineFailure(result, exitCode: 5, mentioning: "503")
         }
     }
@@ -496,7 +496,7 @@ struct FaultSuiteTests {
             server.faults.add(FaultRule(fault.kind, every: 1, method: "GET", pathContains: "artifacts/run_results.json"))
             let result = try await SpawnedDbtsh.run(
                 script: "use run 902\nartifacts get run_results.json -o \(target.path)\n", on: server, home: home,
-                environment: ["DBTSH_RETRY_BUDGET": "3s"])
+                environment: ["DBTSH_RETRY_BUDGET": "8s"])
             expectOneLineFailure(result, exitCode: 5, mentioning: "run_results.json")
             #expect(home.allFiles(under: target).isEmpty, "left behind in the target: \(home.allFiles(under: target))")
             let cached = home.allFiles(under: home.cache).filter { $0.contains("run_results") }
