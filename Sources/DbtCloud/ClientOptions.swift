@@ -79,7 +79,7 @@ public struct ClientOptions: Sendable {
     public init(
         caFile: String? = nil, connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(15),
         requestTimeout: Duration = .seconds(30), downloadTimeout: Duration = .seconds(600),
-        minimumDownloadBytes: Int = 32 * 1024, maxResponseBytes: Int = 64 * 1024 * 1024, maxListItems: Int = 50_000,
+        minimumDownloadBytes: Int = 32 * 1024, maxResponseBytes: Int = 64 * 1024 * 1024, maxListItems: Int = 10_000,
         noticeDelay: Duration = .seconds(5), retry: RetryPolicy = .standard, pageConcurrency: Int = 4,
         pageSize: Int = 100, trace: (@Sendable (String) -> Void)? = nil, userAgent: String = "dbtsh"
     ) {
