@@ -81,10 +81,27 @@ public final class ShellDriver: Sendable {
 
 /// What the API client is waiting for (`waiting for cloud.getdbt.com (5 s)…`, `retrying GET …`),
 /// printed on stderr while a command runs, when stderr is a terminal. Each notice clears the
-/// line first, so it never runs into a progress line drawn in place.
-enum ForegroundNotices {
+/// line first, so it never runs into a progress line drawn in place; the same notice from
+/// several pages in flight is printed once.
+final class ForegroundNotices: Sendable {
+    private let console: any Console
+    private let last = Mutex<String?>(nil)
+
+    private init(console: any Console) {
+        self.console = console
+    }
+
     static func printer(for console: any Console) -> (@Sendable (String) -> Void)? {
         guard console.stderrIsTerminal else { return nil }
-        return { text in console.err("\r\u{1B}[K" + text + "\n") }
+        let notices = ForegroundNotices(console: console)
+        return { notices.post($0) }
+    }
+
+    private func post(_ text: String) {
+        let isNew = last.withLock { last in
+            defer { last = text }
+            return last != text
+        }
+        if isNew { console.err("\r\u{1B}[K" + text + "\n") }
     }
 }
