@@ -112,13 +112,6 @@ extension ClientOptions {
     }
 }
 
-/// A trace sink writing `--verbose` lines to standard error.
-public enum TraceSink {
-    public static let standardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}
-
 /// What the client is waiting for, as one-line notices (`waiting for cloud.getdbt.com (5 s)…`,
 /// `retrying GET … in 2 s (503 Service Unavailable)…`). Bound per task, so that only the command
 /// in the foreground speaks: requests of tasks without a handler stay quiet.

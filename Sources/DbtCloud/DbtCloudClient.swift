@@ -19,7 +19,8 @@ import NIOHTTP1
 ///   request in flight and throws `CancellationError`. `ClientNotices` hears what it waits for.
 /// - Listings stop on an empty page, on a page of ids already listed (an error), at the first
 ///   page's `total_count`, and at `maxListItems` (an error); no id is yielded twice.
-/// - Failures are `DbtCloudError`: one line naming method and path, `exitCode` per SHELL.md §5.
+/// - Failures are `DbtCloudError`: a kind (refused, authentication, throttled, server, network,
+///   timeout, configuration…) and one line naming method and path.
 public final class DbtCloudClient: Sendable {
     public let host: DbtHost
     public let options: ClientOptions

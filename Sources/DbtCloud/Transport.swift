@@ -184,7 +184,7 @@ final class Transport: Sendable {
                     continue
                 }
                 var message = token.redact(failure.summary)
-                if mayRetry, attempt < policy.maxAttempts { message += Self.gaveUp(since: started) }
+                if mayRetry { message += Self.gaveUp(since: started) }
                 throw DbtCloudError(
                     kind: failure.isTimeout ? .timeout : .network, method: spec.method.rawValue, path: spec.path,
                     message: message, attempts: attempt, mayHaveBeenProcessed: failure.mayHaveReachedServer)
@@ -213,7 +213,7 @@ final class Transport: Sendable {
             }
             let retryable =
                 status == 429 || (spec.retryMode == .idempotent && Self.retryableStatuses.contains(status))
-            var budgetNote = ""
+            var budgetNote = retryable ? Self.gaveUp(since: started) : ""
             if retryable, attempt < policy.maxAttempts {
                 let retryAfter = outcome.headers.first(name: "Retry-After").flatMap(Self.parseRetryAfter)
                 let delay = policy.delay(afterFailedAttempt: attempt, retryAfter: retryAfter)
@@ -224,8 +224,6 @@ final class Transport: Sendable {
                     continue
                 } else if retryAfter != nil {
                     budgetNote = "; it asked to retry after \(Self.seconds(delay)) s" + Self.gaveUp(since: started)
-                } else {
-                    budgetNote = Self.gaveUp(since: started)
                 }
             }
             let error = ErrorMapping.error(

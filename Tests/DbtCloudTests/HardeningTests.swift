@@ -13,7 +13,7 @@ struct HardeningTests {
                 _ = try DbtHost.parse("http://dev.localhost:8080", resolve: { _ in addresses })
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.exitCode == 2 && error?.message.contains("does not resolve to loopback addresses only") == true
+                return error?.kind == .configuration && error?.message.contains("does not resolve to loopback addresses only") == true
             }
         }
         // https needs no such check, and an IP literal none at all.

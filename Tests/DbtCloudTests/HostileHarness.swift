@@ -84,10 +84,13 @@ final class Collected: Sendable {
 }
 
 extension DbtCloudError {
-    /// What a person may see: one line, exit 3–5, no library type names or build paths.
+    /// Refused, reset, cut, timed out, 5xx or a garbled answer: exit 5 in the shell.
+    var isNetworkOrServer: Bool { [.network, .timeout, .server, .invalidResponse].contains(kind) }
+
+    /// What a person may see: one line, no library type names or build paths.
     var isPresentable: Bool {
         let text = description
-        return !text.contains("\n") && (2...5).contains(exitCode)
+        return !text.contains("\n")
             && !["NIO", "BoringSSL", "HTTPClientError", "/work/", ".build", "checkouts", "Error(", "Optional("].contains { text.contains($0) }
     }
 }

@@ -20,7 +20,7 @@ struct HostileTransportTests {
                 _ = try await hostile.client.job(accountID: hostile.account, id: 1)
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.kind == .timeout && error?.exitCode == 5 && error?.isPresentable == true
+                return error?.kind == .timeout && error?.isPresentable == true
                     && error?.message.contains("did not complete within") == true
             }
             // 4,096 bytes at 10 a second would take 7 minutes: the budget ended it after one or two attempts.
@@ -36,7 +36,7 @@ struct HostileTransportTests {
             } throws: { error in
                 // Silence ends an attempt after 0.5 s (or, on a machine too busy to notice, its 2 s deadline).
                 let error = error as? DbtCloudError
-                return error?.kind == .timeout && error?.exitCode == 5 && error?.isPresentable == true
+                return error?.kind == .timeout && error?.isPresentable == true
                     && error?.message.contains("gave up after") == true
             }
             #expect(hostile.server.requests.count >= 2, "the silent GET was not retried")
@@ -62,7 +62,7 @@ struct HostileTransportTests {
             await #expect {
                 _ = try await hostile.client.job(accountID: hostile.account, id: 1)
             } throws: { error in
-                (error as? DbtCloudError)?.isPresentable == true && (error as? DbtCloudError)?.exitCode == 5
+                (error as? DbtCloudError)?.isPresentable == true && (error as? DbtCloudError)?.isNetworkOrServer == true
             }
             #expect(hostile.server.requests.count > 1)
         }
@@ -155,7 +155,7 @@ struct HostileTransportTests {
             } throws: { error in
                 let error = error as? DbtCloudError
                 let text = error?.description ?? ""
-                return error?.status == 302 && error?.exitCode == 3
+                return error?.status == 302 && error?.kind == .rejected
                     && text.contains("redirect not followed: it points to https://other.example:8443/api/v2/accounts/43/jobs/?…")
                     && !text.contains("token=abc") && !text.contains("\u{1B}")
             }
@@ -198,7 +198,7 @@ struct HostileTransportTests {
                 _ = try await hostile.client.job(accountID: hostile.account, id: 1)
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.attempts == 1 && error?.exitCode == 5 && error?.isPresentable == true
+                return error?.attempts == 1 && error?.kind == .network && error?.isPresentable == true
                     && error?.message.contains("TLS: the certificate of 127.0.0.1:") == true
             }
             #expect(hostile.server.connectionCount == 1, "a verification failure is not retried")
@@ -244,7 +244,7 @@ struct HostileTransportTests {
                 _ = try await hostile.client.listJobs(accountID: hostile.account).collect()
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.exitCode == 5 && error?.message.contains("repeats items already listed") == true
+                return error?.kind == .invalidResponse && error?.message.contains("repeats items already listed") == true
                     && error?.isPresentable == true
             }
             #expect(hostile.server.requests.count <= 1 + 4, "asked \(hostile.server.requests.count) pages")
@@ -320,7 +320,7 @@ struct HostileTransportTests {
                 try await hostile.client.downloadArtifact(
                     accountID: 43, runID: DemoWorld.failedRunID, path: "run_results.json", to: directory.appendingPathComponent("run_results.json"))
             } throws: { error in
-                (error as? DbtCloudError)?.exitCode == 5 && (error as? DbtCloudError)?.isPresentable == true
+                (error as? DbtCloudError)?.isNetworkOrServer == true && (error as? DbtCloudError)?.isPresentable == true
             }
             #expect((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] == [])
         }

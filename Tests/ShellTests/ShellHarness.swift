@@ -40,7 +40,9 @@ final class SandboxFixture: Sendable {
             let host = try DbtHost.parse(server.baseURL.absoluteString)
             let client = try DbtCloudClient(
                 host: host, token: APIToken(token),
-                options: ClientOptions(connectTimeout: .seconds(20), requestTimeout: .seconds(30), retry: fastRetry))
+                options: ClientOptions(connectTimeout: .seconds(20), requestTimeout: .seconds(30),
+                                       // No "waiting for…" notices in tests that compare stderr on a loaded machine.
+                                       noticeDelay: .seconds(120), retry: fastRetry))
             let cacheRoot = FileManager.default.temporaryDirectory
                 .appendingPathComponent("dbtsh-shelltests-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: cacheRoot, withIntermediateDirectories: true)
@@ -58,12 +60,13 @@ final class SandboxFixture: Sendable {
     }
 
     /// A fresh shell session (its own context, settings and caches) on this sandbox.
-    func shell(account: Bool = true, interactive: Bool = false, settings: Settings = Settings()) -> ShellHarness {
+    func shell(account: Bool = true, interactive: Bool = false, settings: Settings = Settings(),
+               console: CapturingConsole = CapturingConsole(), processes: any ProcessLauncher = NoProcessLauncher()) -> ShellHarness {
         var context = ShellContext()
         if account { context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics") }
         let cache = cacheRoot.appendingPathComponent(UUID().uuidString.prefix(8).description)
         return ShellHarness(services: Services(client: client, cacheDirectory: cache), context: context,
-                            interactive: interactive, settings: settings)
+                            interactive: interactive, settings: settings, console: console, processes: processes)
     }
 
     /// Requests the sandbox saw with this method whose path contains `path`.
@@ -94,10 +97,11 @@ final class ShellHarness: Sendable {
     let interpreter: Interpreter
 
     init(services: Services, context: ShellContext, interactive: Bool, settings: Settings,
-         console: CapturingConsole = CapturingConsole()) {
+         console: CapturingConsole = CapturingConsole(), processes: any ProcessLauncher = NoProcessLauncher()) {
         self.console = console
-        session = Session(console: console, interactive: interactive, settings: settings, context: context, services: services)
-        interpreter = Interpreter(session: session, registry: .standard)
+        session = Session(console: Console(console, processes: processes), interactive: interactive, settings: settings,
+                          context: context, services: services)
+        interpreter = Interpreter(session: session)
     }
 
     /// Runs `script` (lines separated by newlines) as a fresh script on this session: output is
@@ -112,12 +116,12 @@ final class ShellHarness: Sendable {
         loop: for line in lines {
             switch driver.accept(line) {
             case .readMore: continue
-            case .exit(let code):
+            case .stop(let code):
                 status = code
                 break loop
             case .proceed: break
             }
-            if case .exit(let code) = await driver.run(line) {
+            if case .stop(let code) = await driver.run(line) {
                 status = code
                 break loop
             }
@@ -132,7 +136,7 @@ final class ShellHarness: Sendable {
     var context: ShellContext { session.context }
 
     func complete(_ text: String) -> CompletionResult {
-        Completer(registry: .standard, session: session).complete(text)
+        Completer(session: session).complete(text)
     }
 }
 

@@ -2,9 +2,6 @@ import DbtArtifacts
 import DbtCloud
 import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Fetches run artifacts, picking the step that ran the dbt command when none is given, and
 /// keeps those of finished runs in the disk cache (`ArtifactCache`): they never change, so they
@@ -114,6 +111,19 @@ struct LocalArtifact {
         if isTemporary { try? FileManager.default.removeItem(at: url) }
     }
 
+    /// The file to standard output in 1 MiB pieces (memory bounded whatever its size).
+    func copy(to console: Console) throws {
+        do {
+            let input = try FileHandle(forReadingFrom: url)
+            defer { try? input.close() }
+            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+                console.outBytes(chunk)
+            }
+        } catch {
+            throw CommandFailure("cannot read the downloaded \(url.lastPathComponent): \(error.localizedDescription)", exitCode: ExitCode.usage)
+        }
+    }
+
     static func scratchURL(for path: String) -> URL {
         let name = path.split(separator: "/").last.map(String.init) ?? "artifact"
         return FileManager.default.temporaryDirectory.appendingPathComponent("dbtsh-\(UUID().uuidString.prefix(12))-\(name)")
@@ -159,48 +169,57 @@ enum ArtifactPath {
 }
 
 /// Writes to a temporary file beside the target and renames it into place, so a target is
-/// either complete or absent.
+/// either complete or absent. A target that cannot be written is a usage error.
 enum AtomicFile {
-    /// Copies `source` to `url` in chunks (memory bounded whatever the size).
+    static func write(_ data: Data, to url: URL) throws {
+        let temporary = try temporaryFile(beside: url)
+        do {
+            try data.write(to: temporary)
+        } catch {
+            throw CommandFailure.usage("cannot write \(url.path): check that \(url.deletingLastPathComponent().path) is writable and has space")
+        }
+        try place(temporary, at: url)
+    }
+
+    /// Copies `source` to `url` in 1 MiB pieces (memory bounded whatever the size).
     static func copy(_ source: URL, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        let temporary = try temporaryFile(beside: url)
         do {
             let input = try FileHandle(forReadingFrom: source)
             defer { try? input.close() }
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw CommandFailure("cannot write \(url.path): cannot create a file there", exitCode: ExitCode.usage)
-            }
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
             let output = try FileHandle(forWritingTo: temporary)
             defer { try? output.close() }
             while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
                 try output.write(contentsOf: chunk)
             }
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CommandFailure("cannot write \(url.path): \(String(cString: strerror(errno)))", exitCode: ExitCode.usage)
-            }
-        } catch let failure as CommandFailure {
-            try? FileManager.default.removeItem(at: temporary)
-            throw failure
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CommandFailure("cannot write \(url.path): \(error.localizedDescription)", exitCode: ExitCode.usage)
+            throw CommandFailure.usage("cannot write \(url.path): check that \(url.deletingLastPathComponent().path) is writable and has space")
+        }
+        try place(temporary, at: url)
+    }
+
+    /// Creates the target's directory (one line naming it when that fails).
+    static func prepareDirectory(for url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure.usage("cannot write \(url.path): cannot create \(directory.path)")
         }
     }
 
-    static func write(_ data: Data, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
-        do {
-            try data.write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CommandFailure("cannot write \(url.path): \(String(cString: strerror(errno)))", exitCode: ExitCode.usage)
-            }
-        } catch {
+    private static func temporaryFile(beside url: URL) throws -> URL {
+        try prepareDirectory(for: url)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+    }
+
+    private static func place(_ temporary: URL, at url: URL) throws {
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw error
+            throw CommandFailure.usage("cannot write \(url.path): \(reason)")
         }
     }
 }

@@ -7,7 +7,7 @@ public final class ShellDriver: Sendable {
     public enum Decision: Sendable, Equatable {
         case readMore(prompt: String)
         case proceed
-        case exit(Int32)
+        case stop(Int32)
     }
 
     public let interpreter: Interpreter
@@ -53,8 +53,8 @@ public final class ShellDriver: Sendable {
             await interpreter.execute(input)
         }
         state.withLock { $0.lastStatus = status }
-        if let requested = session.exitRequest { return .exit(requested) }
-        if status != 0, !session.interactive, session.settings.errexit { return .exit(status) }
+        if let requested = session.exitRequest { return .stop(requested) }
+        if status != 0, !session.interactive, session.settings.errexit { return .stop(status) }
         return .proceed
     }
 
@@ -65,7 +65,7 @@ public final class ShellDriver: Sendable {
             $0.pendingEndsInWord = false
         }
         if session.interactive { return .proceed }
-        return .exit(ExitCode.interrupted)
+        return .stop(ExitCode.interrupted)
     }
 
     /// End of input: an interactive shell leaves with 0, a script with its last status.
@@ -80,18 +80,17 @@ public final class ShellDriver: Sendable {
 }
 
 /// What the API client is waiting for (`waiting for cloud.getdbt.com (5 s)…`, `retrying GET …`),
-/// printed on stderr while a command runs, when stderr is a terminal. Each notice clears the
-/// line first, so it never runs into a progress line drawn in place; the same notice from
-/// several pages in flight is printed once.
+/// printed on stderr while a command runs, when stderr is a terminal. A progress line drawn in
+/// place is left above the notice; the same notice from several pages in flight is printed once.
 final class ForegroundNotices: Sendable {
-    private let console: any Console
+    private let console: Console
     private let last = Mutex<String?>(nil)
 
-    private init(console: any Console) {
+    private init(console: Console) {
         self.console = console
     }
 
-    static func printer(for console: any Console) -> (@Sendable (String) -> Void)? {
+    static func printer(for console: Console) -> (@Sendable (String) -> Void)? {
         guard console.stderrIsTerminal else { return nil }
         let notices = ForegroundNotices(console: console)
         return { notices.post($0) }
@@ -102,6 +101,8 @@ final class ForegroundNotices: Sendable {
             defer { last = text }
             return last != text
         }
-        if isNew { console.err("\r\u{1B}[K" + text + "\n") }
+        guard isNew else { return }
+        console.endStatus()
+        console.errorLine(text)
     }
 }
