@@ -251,6 +251,18 @@ struct HostileTransportTests {
         }
     }
 
+    @Test("api --paginate's merged pages against a server that ignores offset: an error on the first repeat")
+    func mergedPagesIgnoredOffset() async throws {
+        try await withHostile(upstream: true, Hostile.ignoringOffset) { hostile in
+            await #expect {
+                _ = try await hostile.client.getAllPages("/api/v2/accounts/43/jobs/")
+            } throws: { error in
+                (error as? DbtCloudError)?.message.contains("repeats items already listed") == true
+            }
+            #expect(hostile.server.requests.count == 2)
+        }
+    }
+
     @Test("a total_count of 1e9: the listing ends with the data, not the claim")
     func absurdTotal() async throws {
         try await withHostile(upstream: true, Hostile.claimingTotal(1_000_000_000)) { hostile in
