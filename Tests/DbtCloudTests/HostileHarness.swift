@@ -91,6 +91,6 @@ extension DbtCloudError {
     var isPresentable: Bool {
         let text = description
         return !text.contains("\n")
-            && !["NIO", "BoringSSL", "HTTPClientError", "/work/", ".build", "checkouts", "Error(", "Optional("].contains { text.contains($0) }
+            && !["NIO", "BoringSSL", "HTTPClientError", ".build", ".cc:", "checkouts", "Error(", "Optional("].contains { text.contains($0) }
     }
 }

@@ -252,7 +252,7 @@ struct HostileShellTests {
             #expect(output.status == 5, "\(output)")
             #expect(output.stderrLines.count == 1, "\(output)")
             #expect(output.stderr.contains("TLS: the certificate of 127.0.0.1:\(hostile.server.baseURL.port ?? 0) could not be verified"), "\(output)")
-            #expect(!output.stderr.contains("/work/") && !output.stderr.contains("BoringSSL") && !output.stderr.contains(".cc:"))
+            #expect(!output.stderr.contains(".build/") && !output.stderr.contains("BoringSSL") && !output.stderr.contains(".cc:"))
             #expect(hostile.server.connectionCount == 1)
         }
     }
