@@ -23,8 +23,8 @@ struct HostileTransportTests {
                 return error?.kind == .timeout && error?.isPresentable == true
                     && error?.message.contains("did not complete within") == true
             }
-            // 4,096 bytes at 10 a second would take 7 minutes: the budget ended it after one or two attempts.
-            #expect((1...2).contains(hostile.server.requests.count))
+            // 4,096 bytes at 10 a second would take 7 minutes: 2 s attempts within the 8 s budget ended it.
+            #expect((1...5).contains(hostile.server.requests.count), "\(hostile.server.requests.count) attempts")
         }
     }
 
