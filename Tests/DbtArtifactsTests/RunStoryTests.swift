@@ -151,7 +151,7 @@ import Testing
     @Test func cancelledRunSaysWhatWasRunning() throws {
         let run = try ShapeRun.withPreamble(.cancelled, "dbt build", .cancelled, "cancelled/steps/2_build", message: "Cancelled by user.")
         let requests = RunStory.evidenceNeeded(for: run)
-        #expect(requests == [.runResults(step: 4), .manifest(step: 4)])
+        #expect(requests == [.runResults(step: 4)])
         let story = RunStory(run: run, evidence: try ShapeRun.evidence(for: requests, in: "cancelled/steps/2_build"))
         #expect(story.verdict == .cancelled)
         #expect(story.unfinished.map(\.description) == [

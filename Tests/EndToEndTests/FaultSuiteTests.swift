@@ -273,7 +273,7 @@ struct FaultSuiteTests {
         try await withFaultSandbox { server, home in
             let clean = try await SpawnedDbtsh.run(script: "jobs --output json\n", on: server, home: home)
             try #require(clean.status == 0, "baseline: \(clean)")
-            // Twice on the first page, once on the second (limit 100 of 130 jobs).
+            // Twice on the first page, once on the second (limit 100 of 141 jobs).
             server.faults.add(FaultRule(fault.kind, every: 1, times: 2, method: "GET", pathContains: "/jobs/"))
             let faulted = try await SpawnedDbtsh.run(script: "jobs --output json\n", on: server, home: home)
             #expect(faulted.status == 0, "\(faulted)")

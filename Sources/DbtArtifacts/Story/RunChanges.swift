@@ -17,6 +17,12 @@ public struct RunChange: Sendable, Encodable, Equatable {
     public var aspect: Aspect
     public var before: String?
     public var after: String?
+
+    public init(aspect: Aspect, before: String?, after: String?) {
+        self.aspect = aspect
+        self.before = before
+        self.after = after
+    }
 }
 
 /// What changed between the last good run and a later one: the git SHA range, the dbt version,

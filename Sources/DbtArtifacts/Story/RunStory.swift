@@ -168,6 +168,8 @@ public struct RunStory: Sendable, Encodable {
         if run.status == .error, !log.ranNodes, !log.lines.isEmpty, log.doneLine == nil, log.reportedFailures.isEmpty {
             return []
         }
+        // A cancelled run's story is what ran and what was running: no skip causes to look up.
+        if run.status == .cancelled { return [.runResults(step: step.index)] }
         return [.runResults(step: step.index), .manifest(step: step.index)]
     }
 
