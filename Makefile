@@ -5,21 +5,25 @@
 #   make build        build every product (debug)
 #   make bench        run the benchmarks (scripts/bench.sh)
 #   make completions  regenerate completions/ (bash, zsh, fish) from the built dbtsh
+#   make install      build a release dbtsh, strip it, install it and its completions under PREFIX
 #   make deps         install libedit-dev and pkg-config when missing (as root), else say how
 #
-# Variables: SWIFT (default `swift`), SWIFT_FLAGS (extra flags for every swift build/test).
+# Variables: SWIFT (default `swift`), SWIFT_FLAGS (extra flags for every swift build/test),
+# PREFIX (default /usr/local) and DESTDIR (staging root) for `make install`.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 SWIFT ?= swift
 SWIFT_FLAGS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
 export LANG ?= C.UTF-8
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build demo test bench completions
+.PHONY: help deps build demo test bench completions install
 
 help:
-	@sed -n '3,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '3,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 # libedit is the only system library dbtsh needs (Package.swift: systemLibrary CLibEdit,
 # found through pkg-config). Installed with apt-get when missing and running as root.
@@ -60,3 +64,19 @@ completions: deps
 	"$$bin/dbtsh" --generate-completion-script zsh > completions/_dbtsh; \
 	"$$bin/dbtsh" --generate-completion-script fish > completions/dbtsh.fish; \
 	echo "wrote completions/dbtsh.bash completions/_dbtsh completions/dbtsh.fish"
+
+# A release binary, stripped (debug info is most of its size), with the completion scripts
+# of the `dbtsh` command line in the places bash, zsh and fish look under PREFIX.
+install: deps
+	$(SWIFT) build $(SWIFT_FLAGS) -c release --product dbtsh
+	@bin="$$($(SWIFT) build $(SWIFT_FLAGS) -c release --show-bin-path)"; \
+	install -d "$(DESTDIR)$(PREFIX)/bin" \
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions" \
+		"$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+		"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"; \
+	install -m 755 "$$bin/dbtsh" "$(DESTDIR)$(PREFIX)/bin/dbtsh"; \
+	strip "$(DESTDIR)$(PREFIX)/bin/dbtsh"; \
+	install -m 644 completions/dbtsh.bash "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dbtsh"; \
+	install -m 644 completions/_dbtsh "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_dbtsh"; \
+	install -m 644 completions/dbtsh.fish "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/dbtsh.fish"; \
+	echo "installed $(DESTDIR)$(PREFIX)/bin/dbtsh ($$(du -h "$(DESTDIR)$(PREFIX)/bin/dbtsh" | cut -f1)) and its completions"

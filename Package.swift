@@ -8,7 +8,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "dbtsh",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "dbtsh", targets: ["dbtsh"]),
         .executable(name: "dbtsh-sandbox", targets: ["dbtsh-sandbox"]),
@@ -33,7 +32,10 @@ let package = Package(
             providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
         ),
         .target(name: "CLineEditShim", dependencies: ["CLibEdit"]),
-        .target(name: "LineEditor", dependencies: ["CLineEditShim", "CLibEdit"], swiftSettings: strict),
+        .target(name: "LineEditor", dependencies: ["CLineEditShim", "CLibEdit", "TerminalText"], swiftSettings: strict),
+
+        // Text safe for a terminal: control characters made visible, dbtsh's styles. Pure.
+        .target(name: "TerminalText", swiftSettings: strict),
 
         // The dbt Cloud API client.
         .target(
@@ -69,12 +71,15 @@ let package = Package(
         ),
 
         // The interpreter: session, lexer, registry, commands, completion, rendering.
-        .target(name: "Shell", dependencies: ["DbtCloud", "DbtArtifacts"], swiftSettings: strict),
+        .target(name: "Shell", dependencies: ["DbtCloud", "DbtArtifacts", "TerminalText"], swiftSettings: strict),
+
+        // The process side of Shell's console: file descriptors, terminal size, spawned processes.
+        .target(name: "TerminalIO", dependencies: ["Shell", "LineEditor", "TerminalText"], swiftSettings: strict),
 
         .executableTarget(
             name: "dbtsh",
             dependencies: [
-                "Shell", "LineEditor", "DbtCloud", "Sandbox",
+                "Shell", "TerminalIO", "LineEditor", "DbtCloud", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -90,7 +95,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"], swiftSettings: strict),
+        .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"], swiftSettings: strict),
+        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "TerminalText"], swiftSettings: strict),
         .testTarget(
             name: "DbtCloudTests",
             dependencies: ["DbtCloud", "Sandbox"],
@@ -99,7 +105,7 @@ let package = Package(
         ),
         .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Sandbox", "DbtCloud"], swiftSettings: strict),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["dbtsh", "Sandbox"], swiftSettings: strict),
     ]
 )

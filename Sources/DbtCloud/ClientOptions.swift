@@ -73,10 +73,3 @@ public struct ClientOptions: Sendable {
         self.userAgent = userAgent
     }
 }
-
-/// A trace sink writing `--verbose` lines to standard error.
-public enum TraceSink {
-    public static let standardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}

@@ -15,7 +15,8 @@ import NIOHTTP1
 ///   A reset, timeout or 5xx after sending is reported, never retried: a trigger is not run twice.
 /// - Each attempt has `requestTimeout` (downloads `downloadTimeout`); cancelling the calling task
 ///   aborts the request in flight and throws `CancellationError`.
-/// - Failures are `DbtCloudError`: one line naming method and path, `exitCode` per SHELL.md §5.
+/// - Failures are `DbtCloudError`: a kind (refused, authentication, throttled, server, network,
+///   timeout, configuration…) and one line naming method and path.
 public final class DbtCloudClient: Sendable {
     public let host: DbtHost
     public let options: ClientOptions

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Every failure of the client, printable as one line that names the method and path
-/// (never the token), with the process exit code of SHELL.md §5.
+/// (never the token). What a failure means to a program (its exit code) is the caller's policy.
 public struct DbtCloudError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// 401: bad or missing token.
@@ -9,8 +9,10 @@ public struct DbtCloudError: Error, Sendable, Equatable, CustomStringConvertible
         /// 403: the token may not do this.
         case permission
         case notFound
-        /// Any other 4xx (400 validation, 405, 409, 429 after retries…).
+        /// Any other 4xx (400 validation, 405, 409…).
         case rejected
+        /// 429 after every retry: dbt Cloud asks to slow down.
+        case throttled
         /// 5xx after retries.
         case server
         /// Refused, reset, DNS, TLS: after retries.
@@ -57,16 +59,6 @@ public struct DbtCloudError: Error, Sendable, Equatable, CustomStringConvertible
         DbtCloudError(kind: .configuration, message: message, hint: hint)
     }
 
-    /// SHELL.md §5: 2 usage, 3 other 4xx, 4 auth/permission, 5 network/server/timeout.
-    public var exitCode: Int32 {
-        switch kind {
-        case .authentication, .permission: 4
-        case .notFound, .rejected, .graphQL: 3
-        case .server, .network, .timeout, .invalidResponse: 5
-        case .configuration, .invalidArgument: 2
-        }
-    }
-
     public var description: String {
         var line = ""
         if let method, let path { line += "\(method) \(path): " }
@@ -111,6 +103,7 @@ enum ErrorMapping {
             case 401: .authentication
             case 403: .permission
             case 404: .notFound
+            case 429: .throttled
             case 400..<500: .rejected
             default: .server
             }

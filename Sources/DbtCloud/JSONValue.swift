@@ -223,6 +223,7 @@ extension JSONValue: CustomStringConvertible {
         return "\(value)"
     }
 
+    /// Control characters (C0, DEL, C1) are escaped: printed JSON can never drive a terminal.
     private static func writeString(_ value: String, into output: inout String) {
         output += "\""
         for scalar in value.unicodeScalars {
@@ -235,7 +236,7 @@ extension JSONValue: CustomStringConvertible {
             case "\u{08}": output += "\\b"
             case "\u{0C}": output += "\\f"
             default:
-                if scalar.value < 0x20 {
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                     output += String(format: "\\u%04x", scalar.value)
                 } else {
                     output.unicodeScalars.append(scalar)

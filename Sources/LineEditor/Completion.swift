@@ -1,3 +1,5 @@
+import TerminalText
+
 /// One possible completion of the word before the cursor.
 public struct CompletionCandidate: Sendable, Equatable {
     /// The text that replaces the word being completed (a name may complete to an id).
@@ -36,6 +38,8 @@ enum CompletionEdit: Equatable {
     case replace(deleteCount: Int, insert: String)
     case list([String])
 
+    /// Candidates come from the network (job names, artifact paths): what reaches the
+    /// terminal, inserted or listed, has its control characters made visible.
     static func deciding(_ reply: CompletionReply, textBeforeCursor: String) -> CompletionEdit {
         let word = textBeforeCursor.hasSuffix(reply.wordBeingCompleted) ? reply.wordBeingCompleted : ""
         let deleteCount = word.unicodeScalars.count
@@ -44,14 +48,14 @@ enum CompletionEdit: Equatable {
             return .beep
         case 1:
             let only = reply.candidates[0]
-            let text = only.replacement + (only.appendsSpace ? " " : "")
+            let text = VisibleControls.escaping(only.replacement, .singleLine) + (only.appendsSpace ? " " : "")
             return text == word ? .beep : .replace(deleteCount: deleteCount, insert: text)
         default:
-            let prefix = CommonPrefix.of(reply.candidates.map(\.replacement))
+            let prefix = CommonPrefix.of(reply.candidates.map { VisibleControls.escaping($0.replacement, .singleLine) })
             if prefix.count > word.count {
                 return .replace(deleteCount: deleteCount, insert: prefix)
             }
-            return .list(reply.candidates.map(\.display))
+            return .list(reply.candidates.map { VisibleControls.escaping($0.display, .singleLine) })
         }
     }
 }

@@ -1,15 +1,16 @@
 import CLibEdit
 import CLineEditShim
 import Foundation
+import TerminalText
 
 /// Posts notices above the prompt from any thread.
 public struct LineNotifier: Sendable {
     public init() {}
 
     /// Prints `message` above the prompt and redraws the line being typed; printed at
-    /// once when no line is being edited.
+    /// once when no line is being edited. Its control characters are made visible.
     public func post(_ message: String) {
-        cel_notify(message)
+        cel_notify(VisibleControls.escaping(message, .singleLine))
     }
 }
 
@@ -119,8 +120,8 @@ public final class InteractiveLineReader: LineReader {
 
     private func setPrompt(_ text: String) {
         free(prompt)
-        prompt = strdup(PromptMarkup.markingEscapes(in: text))
-        cel_set_prompt_width(Int32(PromptMarkup.visibleWidth(of: text)))
+        prompt = strdup(PromptText.visible(text))
+        cel_set_prompt_width(Int32(PromptText.width(of: text)))
     }
 
     private func complete(in editor: OpaquePointer) -> UInt8 {

@@ -12,6 +12,8 @@ public enum FaultKind: Sendable, Equatable {
     case slow(seconds: Double)
     /// 200 with the normal body cut in half.
     case truncatedJSON
+    /// This answer (JSON) instead of the normal one: what a hostile server would send.
+    case respond(status: Int, json: String)
 }
 
 /// Applies `kind` to every `every`-th request that matches `method` and `pathContains`, at most `times` times.

@@ -22,9 +22,9 @@ enum InProcessBenchmarks {
         }
         var context = ShellContext()
         context.account = .init(id: 43, name: "Acme Analytics")
-        let session = Session(console: CapturingConsole(), interactive: true, context: context,
+        let session = Session(console: Console(CapturingConsole()), interactive: true, context: context,
                               services: Services(client: client))
-        let completer = Completer(registry: .standard, session: session)
+        let completer = Completer(session: session)
 
         // Warm the cache: the first TAB fetches the job listing (bounded retries while it lands).
         var warmed = false

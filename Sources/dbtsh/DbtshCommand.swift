@@ -11,7 +11,9 @@ struct DbtshCommand: ParsableCommand {
         Interactive when stdin and stdout are terminals; otherwise reads commands from stdin.
         Credentials: --host/--account/--profile, then DBT_CLOUD_API_TOKEN, DBT_CLOUD_ACCOUNT_ID,
         DBT_CLOUD_HOST…, then the profiles file, then ~/.dbt/dbt_cloud.yml.
-        """,
+        A script stops at its first failing command and exits with its code.
+
+        """ + "\n" + Shell.ExitCode.summary(width: 76),
         version: DbtshVersion.current
     )
 
@@ -27,7 +29,7 @@ struct DbtshCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     @Option(help: ArgumentHelp("Output format: table or json.", valueName: "format"))
-    var output: OutputFormatOption?
+    var output: OutputFormat?
 
     @Flag(help: "Never colour the output (also NO_COLOR).")
     var noColor = false
@@ -62,9 +64,7 @@ struct ConnectionOptions: ParsableArguments {
     var caFile: String?
 }
 
-enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-}
+extension OutputFormat: ExpressibleByArgument {}
 
 enum DbtshVersion {
     static let current = "0.1.0"

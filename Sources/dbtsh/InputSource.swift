@@ -29,6 +29,15 @@ enum InputSource {
         return false
     }
 
+    /// Whether a command may read standard input: not when the commands come from it.
+    var standardInputUse: StandardInputUse {
+        switch self {
+        case .terminal: .terminal
+        case .pipe: .script
+        case .commandString, .scriptFile: .free
+        }
+    }
+
     func makeReader(historyFile: URL?, historyPolicy: HistoryPolicy, interpreter: Interpreter) -> any LineReader {
         switch self {
         case .commandString(let text):

@@ -1,6 +1,7 @@
 import Foundation
 import LineEditor
 import Shell
+import TerminalIO
 
 /// Builds the session from the options and runs the read-eval-print loop on the main
 /// thread (LINE-EDITOR.md §1.8: an async main would block Ctrl-C at the prompt).
@@ -14,15 +15,12 @@ struct Launch {
         do {
             input = try InputSource.choose(commands: options.commands, scriptFile: options.scriptFile)
         } catch {
-            FileHandle.standardError.write(Data("dbtsh: \(error)\n".utf8))
+            Self.console(input: .free, colour: false).errorLine("dbtsh: \(error)")
             return Shell.ExitCode.usage
         }
         let interactive = input.isInteractive
-        let console = StandardConsole(
-            stdoutIsTerminal: Terminal.stdoutIsTTY,
-            stderrIsTerminal: Terminal.stderrIsTTY,
-            width: { Terminal.columns() }
-        )
+        let settings = initialSettings(interactive: interactive)
+        let console = Self.console(input: input.standardInputUse, colour: settings.color)
         let connection: SessionConnection
         switch SessionConnection.open(options: options, environment: environment, console: console) {
         case .success(let opened): connection = opened
@@ -36,12 +34,12 @@ struct Launch {
         let session = Session(
             console: console,
             interactive: interactive,
-            settings: initialSettings(interactive: interactive),
+            settings: settings,
             context: connection.initialContext,
             historyFile: historyFile,
             services: connection.services
         )
-        let interpreter = Interpreter(session: session, registry: .standard)
+        let interpreter = Interpreter(session: session)
         let driver = ShellDriver(interpreter: interpreter)
         if interactive, options.demo { DemoGreeting.print(to: console) }
 
@@ -58,9 +56,18 @@ struct Launch {
     private func initialSettings(interactive: Bool) -> Settings {
         var settings = Settings()
         settings.color = Terminal.stdoutIsTTY && !options.noColor && environment["NO_COLOR"] == nil
-        if let output = options.output { settings.output = output == .json ? .json : .table }
-        settings.readonly = options.readonly || ["1", "true", "yes"].contains(environment["DBT_CLOUD_READONLY"]?.lowercased() ?? "")
+        if let output = options.output { settings.output = output }
+        if options.readonly || ["1", "true", "yes"].contains(environment["DBT_CLOUD_READONLY"]?.lowercased() ?? "") {
+            settings.fixReadonly()
+        }
         return settings
+    }
+
+    /// The console on the process's file descriptors; a closed standard output ends the
+    /// process quietly with 141, as SIGPIPE would in a shell pipeline.
+    private static func console(input: StandardInputUse, colour: Bool) -> Console {
+        let device = StandardConsole(standardInput: input, onClosedStandardOutput: { exit(141) })
+        return Console(device, processes: ShellProcessLauncher(environment: ProcessInfo.processInfo.environment), colour: colour)
     }
 }
 
@@ -76,27 +83,27 @@ struct ReadEvalPrintLoop {
             case .endOfFile:
                 return driver.endOfInput()
             case .interrupted:
-                if case .exit(let status) = driver.interrupted() { return status }
+                if case .stop(let status) = driver.interrupted() { return status }
                 prompt = driver.prompt
             case .line(let line):
                 switch driver.accept(line) {
                 case .readMore(let next):
                     prompt = next
                     continue
-                case .exit(let status):
+                case .stop(let status):
                     return status
                 case .proceed:
                     break
                 }
                 let driver = self.driver
                 switch runBlocking({ await driver.run(line) }) {
-                case .finished(.exit(let status)):
+                case .finished(.stop(let status)):
                     return status
                 case .finished:
                     break
                 case .interrupted:
                     driver.session.console.errorLine("interrupted")
-                    if case .exit(let status) = driver.interrupted() { return status }
+                    if case .stop(let status) = driver.interrupted() { return status }
                 }
                 prompt = driver.prompt
             }
@@ -105,7 +112,7 @@ struct ReadEvalPrintLoop {
 }
 
 enum DemoGreeting {
-    static func print(to console: any Console) {
+    static func print(to console: Console) {
         console.err("""
         dbtsh demo: a local dbt Cloud with the account 'Acme Analytics' (nothing leaves this machine).
           try:  jobs                          the jobs of the account

@@ -11,8 +11,8 @@ struct SessionConnection {
     var initialContext: ShellContext
     private var sandbox: SandboxServer?
 
-    static func open(options: DbtshCommand, environment: [String: String], console: any Console) -> Result<SessionConnection, CommandFailure> {
-        let trace: (@Sendable (String) -> Void)? = options.verbose ? TraceSink.standardError : nil
+    static func open(options: DbtshCommand, environment: [String: String], console: Console) -> Result<SessionConnection, CommandFailure> {
+        let trace: (@Sendable (String) -> Void)? = options.verbose ? { @Sendable line in console.errorLine(line) } : nil
         let cache = CacheLocation.directory(environment: environment)
         if options.demo {
             let stepSeconds = environment["DBTSH_DEMO_STEP_SECONDS"].flatMap(Double.init).map { min(max($0, 0.01), 60) } ?? 1.5
@@ -104,7 +104,7 @@ struct ShellCompletion: Sendable {
     let completer: Shell.Completer
 
     init(interpreter: Interpreter) {
-        completer = Shell.Completer(registry: interpreter.registry, session: interpreter.session)
+        completer = Shell.Completer(session: interpreter.session)
     }
 
     func reply(to textBeforeCursor: String) -> CompletionReply {

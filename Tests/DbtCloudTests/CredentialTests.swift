@@ -111,7 +111,7 @@ private struct FakeFiles: Sendable {
             try resolver(files: files).resolve()
         } throws: { error in
             let error = error as? DbtCloudError
-            return error?.description.contains("chmod 600 ~/.config/dbtsh/profiles.yml") == true && error?.exitCode == 2
+            return error?.description.contains("chmod 600 ~/.config/dbtsh/profiles.yml") == true && error?.kind == .configuration
         }
     }
 

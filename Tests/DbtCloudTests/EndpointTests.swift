@@ -51,7 +51,7 @@ struct EndpointTests {
                 _ = try await sandbox.client.job(accountID: sandbox.account, id: 9)
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.kind == .notFound && error?.exitCode == 3
+                return error?.kind == .notFound
                     && error?.description.hasPrefix("GET /api/v2/accounts/43/jobs/9/: 404 ") == true
                     && error?.description.contains("not found") == true
             }
@@ -64,7 +64,7 @@ struct EndpointTests {
                 _ = try await sandbox.client.job(accountID: sandbox.account, id: DemoWorld.failingJobID)
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.kind == .authentication && error?.exitCode == 4
+                return error?.kind == .authentication
                     && error?.description.contains("401") == true
                     && error?.description.contains("wrong-token-abcdef") == false
             }
@@ -194,7 +194,7 @@ struct EndpointTests {
                 _ = try await sandbox.client.createJob(accountID: sandbox.account, definition: ["name": "incomplete"])
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.status == 400 && error?.exitCode == 3 && error?.fieldErrors.isEmpty == false
+                return error?.status == 400 && error?.kind == .rejected && error?.fieldErrors.isEmpty == false
                     && error?.description.hasPrefix("POST /api/v2/accounts/43/jobs/: 400 ") == true
             }
         }
@@ -338,7 +338,7 @@ struct EndpointTests {
                 _ = try await sandbox.client.graphQL(query: "{ nope }")
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.kind == .graphQL && error?.exitCode == 3
+                return error?.kind == .graphQL
             }
         }
     }

@@ -16,13 +16,11 @@ import Testing
         let error = ErrorMapping.error(method: "GET", path: "/api/v2/accounts/43/jobs/9/", status: 404, body: body, host: nil, attempts: 1)
         #expect(error.description == "GET /api/v2/accounts/43/jobs/9/: 404 The requested resource was not found.")
         #expect(error.kind == .notFound)
-        #expect(error.exitCode == 3)
     }
 
-    @Test func invalidTokenIsAuthWithExitCode4() throws {
+    @Test func invalidTokenIsAuthentication() throws {
         let error = try mapped(401, "error-401-invalid-token.json")
         #expect(error.kind == .authentication)
-        #expect(error.exitCode == 4)
         #expect(error.description.hasPrefix("GET /api/v2/accounts/43/jobs/9/: 401 Invalid token."))
         #expect(!error.description.contains("\n"))
     }
@@ -34,16 +32,15 @@ import Testing
         #expect(!onCell.description.contains("cell host"))
     }
 
-    @Test func forbiddenIsExitCode4() throws {
+    @Test func forbiddenIsPermission() throws {
         let error = try mapped(403, "error-403-forbidden.json")
         #expect(error.kind == .permission)
-        #expect(error.exitCode == 4)
         #expect(error.description.contains("403 Forbidden: You do not have permission"))
     }
 
     @Test func validationErrorsListTheFields() throws {
         let error = try mapped(400, "error-400-validation-job-create.PARTIAL.json", method: "POST", path: "/api/v2/accounts/43/jobs/")
-        #expect(error.exitCode == 3)
+        #expect(error.kind == .rejected)
         #expect(error.fieldErrors["state"] == "required key not provided")
         #expect(error.fieldErrors["_model"] == nil)
         #expect(error.description == "POST /api/v2/accounts/43/jobs/: 400 The request was invalid. Please double check the provided data and try again. (id: required key not provided; schedule: required key not provided; state: required key not provided; triggers: required key not provided)")
@@ -61,7 +58,6 @@ import Testing
             """
         let error = ErrorMapping.error(method: "GET", path: "/api/v2/accounts/43/runs/", status: 502, body: Data(html.utf8), host: nil, attempts: 4)
         #expect(error.kind == .server)
-        #expect(error.exitCode == 5)
         #expect(error.description == "GET /api/v2/accounts/43/runs/: 502 502 Bad Gateway 502 Bad Gateway nginx (after 4 attempts)")
         #expect(!error.description.contains("<"))
     }
@@ -70,7 +66,13 @@ import Testing
         let body = Data(#"{"detail": "Method \"GET\" not allowed."}"#.utf8)
         let error = ErrorMapping.error(method: "GET", path: "/x/", status: 405, body: body, host: nil, attempts: 1)
         #expect(error.description == #"GET /x/: 405 Method "GET" not allowed."#)
-        #expect(error.exitCode == 3)
+        #expect(error.kind == .rejected)
+    }
+
+    @Test func tooManyRequestsIsThrottledNotRefused() {
+        let error = ErrorMapping.error(method: "GET", path: "/x/", status: 429, body: Data(), host: nil, attempts: 4)
+        #expect(error.kind == .throttled)
+        #expect(error.description == "GET /x/: 429 Too Many Requests (after 4 attempts)")
     }
 
     @Test func emptyBodiesFallBackToTheReasonPhrase() {

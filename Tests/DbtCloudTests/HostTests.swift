@@ -41,7 +41,6 @@ import Testing
         } throws: { error in
             let error = error as? DbtCloudError
             return error?.kind == .configuration && error?.description.contains("plain http") == true
-                && error?.exitCode == 2
         }
     }
 

@@ -27,14 +27,14 @@ struct ReliabilityTests {
         }
     }
 
-    @Test func htmlBadGatewayBeyondTheRetryBudgetIsOneLineExit5() async throws {
+    @Test func htmlBadGatewayBeyondTheRetryBudgetIsOneServerError() async throws {
         try await withSandbox { sandbox in
             sandbox.server.faults.add(FaultRule(.htmlBadGateway, method: "GET", pathContains: "/runs/"))
             await #expect {
                 _ = try await sandbox.client.run(accountID: sandbox.account, id: DemoWorld.failedRunID)
             } throws: { error in
                 guard let error = error as? DbtCloudError else { return false }
-                return error.exitCode == 5 && error.status == 502 && error.attempts == 4
+                return error.kind == .server && error.status == 502 && error.attempts == 4
                     && error.description.hasPrefix("GET /api/v2/accounts/43/runs/902/: 502 ")
                     && !error.description.contains("\n") && !error.description.contains("<")
                     && error.description.count < 200
@@ -49,7 +49,7 @@ struct ReliabilityTests {
             await #expect {
                 _ = try await sandbox.client.triggerRun(accountID: sandbox.account, jobID: DemoWorld.succeedingJobID)
             } throws: { error in
-                (error as? DbtCloudError)?.exitCode == 5
+                (error as? DbtCloudError)?.kind == .network
             }
             #expect(sandbox.requests(method: "POST").count == 1)
         }
@@ -95,13 +95,13 @@ struct ReliabilityTests {
                 _ = try await sandbox.client.job(accountID: sandbox.account, id: DemoWorld.failingJobID)
             } throws: { error in
                 let error = error as? DbtCloudError
-                return error?.kind == .timeout && error?.exitCode == 5
+                return error?.kind == .timeout
             }
             #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
-    @Test func refusedConnectionIsANetworkErrorExit5() async throws {
+    @Test func refusedConnectionIsANetworkError() async throws {
         let server = try await SandboxServer.start(.init())
         let url = server.baseURL
         await server.stop()
@@ -112,7 +112,7 @@ struct ReliabilityTests {
             _ = try await client.job(accountID: 43, id: 1)
         } throws: { error in
             let error = error as? DbtCloudError
-            return error?.kind == .network && error?.exitCode == 5 && error?.attempts == 4
+            return error?.kind == .network && error?.attempts == 4
                 && error?.description.hasPrefix("GET /api/v2/accounts/43/jobs/1/: connection") == true
         }
         await client.shutdown()
@@ -203,7 +203,7 @@ struct ReliabilityTests {
         await #expect {
             _ = try await untrusting.job(accountID: 43, id: DemoWorld.failingJobID)
         } throws: { error in
-            (error as? DbtCloudError)?.exitCode == 5
+            (error as? DbtCloudError)?.kind == .network
         }
         await untrusting.shutdown()
         await server.stop()
@@ -225,7 +225,7 @@ struct ReliabilityTests {
             _ = try DbtCloudClient(
                 host: .default, token: APIToken("x"), options: ClientOptions(caFile: "/nonexistent/ca.pem"))
         } throws: { error in
-            (error as? DbtCloudError)?.exitCode == 2
+            (error as? DbtCloudError)?.kind == .configuration
         }
     }
 }

@@ -83,3 +83,23 @@ struct CommonPrefixTests {
         #expect(CommonPrefix.of(["e\u{301}", "e"]) == "")
     }
 }
+
+@Suite("completion of names from the network")
+struct HostileCompletionTests {
+    static let name = "Evil\u{1B}]0;pwned\u{7}\u{1B}[2J\u{9B}31m"
+
+    @Test func aListedNameShowsItsControlCharacters() {
+        let reply = CompletionReply(wordBeingCompleted: "4316", candidates: [
+            CompletionCandidate(replacement: "43168", display: "43168  " + Self.name),
+            CompletionCandidate(replacement: "43167", display: "43167  Nightly build"),
+        ])
+        #expect(CompletionEdit.deciding(reply, textBeforeCursor: "use job 4316")
+            == .list(["43168  Evil^[]0;pwned^G^[[2J<9B>31m", "43167  Nightly build"]))
+    }
+
+    @Test func anInsertedNameShowsItsControlCharacters() {
+        let reply = CompletionReply(wordBeingCompleted: "Ev", candidates: [CompletionCandidate(replacement: Self.name)])
+        #expect(CompletionEdit.deciding(reply, textBeforeCursor: "sql Ev")
+            == .replace(deleteCount: 2, insert: "Evil^[]0;pwned^G^[[2J<9B>31m "))
+    }
+}

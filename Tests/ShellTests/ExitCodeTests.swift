@@ -1,3 +1,4 @@
+import DbtArtifacts
 import DbtCloud
 import Foundation
 import Sandbox
@@ -44,5 +45,48 @@ struct ExitCodeTests {
         #expect(result.status == 5, "\(result)")
         #expect(result.stderrLines.count == 1, "one line, no stack trace: \(result)")
         await fixture.stop()
+    }
+}
+
+/// ErrorReport is the one place where the errors of other modules get an exit code.
+@Suite("Exit code policy")
+struct ExitCodePolicyTests {
+    static let kinds: [(DbtCloudError.Kind, Int32)] = [
+        (.authentication, 4), (.permission, 4), (.notFound, 3), (.rejected, 3), (.graphQL, 3), (.throttled, 5),
+        (.server, 5), (.network, 5), (.timeout, 5), (.invalidResponse, 5), (.configuration, 2), (.invalidArgument, 2),
+    ]
+
+    @Test func everyKindOfClientErrorHasItsExitCode() {
+        for (kind, code) in Self.kinds {
+            let error = DbtCloudError(kind: kind, method: "GET", path: "/api/v2/accounts/43/", message: "m")
+            let failure = ErrorReport.failure(for: error)
+            #expect(failure.exitCode == code, "\(kind)")
+            #expect(failure.message == "GET /api/v2/accounts/43/: m")
+            #expect(failure.exitCode != ExitCode.runFailed, "1 is only for a run that ended in error")
+        }
+    }
+
+    @Test func anUnexpectedErrorIsAnInternalErrorNotARunFailure() {
+        struct Surprise: Error, CustomStringConvertible {
+            var description: String { "something odd\nsecond line" }
+        }
+        let failure = ErrorReport.failure(for: Surprise())
+        #expect(failure.exitCode == 70)
+        #expect(failure.message == "internal error (please report it): something odd")
+    }
+
+    @Test func cancellationAndUnreadableArtifacts() {
+        #expect(ErrorReport.failure(for: CancellationError()).exitCode == ExitCode.interrupted)
+        let artifact = ErrorReport.failure(for: ArtifactError.empty(.runResults))
+        #expect(artifact.exitCode == ExitCode.network)
+        #expect(artifact.message.hasPrefix("dbt Cloud sent an unreadable artifact: "))
+    }
+
+    @Test func aFileThatCannotBeWrittenIsAUsageError() async throws {
+        try await SandboxFixture.with { fixture in
+            let result = await fixture.shell().run("artifacts get run_results.json --run 902 -o /proc/dbtsh-no-such-dir/results.json")
+            #expect(result.status == ExitCode.usage, "\(result)")
+            #expect(result.stderrLines == ["error: cannot write /proc/dbtsh-no-such-dir/results.json: cannot create /proc/dbtsh-no-such-dir"], "\(result)")
+        }
     }
 }

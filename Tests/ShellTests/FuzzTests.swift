@@ -170,8 +170,8 @@ struct OfflineShell {
     let interpreter: Interpreter
 
     init(interactive: Bool = false, context: ShellContext = ShellContext()) {
-        session = Session(console: console, interactive: interactive, context: context, services: Services())
-        interpreter = Interpreter(session: session, registry: .standard)
+        session = Session(console: Console(console), interactive: interactive, context: context, services: Services())
+        interpreter = Interpreter(session: session)
     }
 }
 
@@ -486,7 +486,7 @@ struct CompleterFuzzTests {
         let started = ContinuousClock.now
         for (index, text) in inputs.enumerated() {
             let shell = index.isMultiple(of: 5) ? scoped : bare
-            let result = await Bounded.run(seconds: 5) { Completer(registry: .standard, session: shell.session).complete(text) }
+            let result = await Bounded.run(seconds: 5) { Completer(session: shell.session).complete(text) }
             guard let result else {
                 Issue.record("case \(index): completion of \(text.debugDescription) did not answer within 5s")
                 continue
@@ -502,7 +502,7 @@ struct CompleterFuzzTests {
     @Test("an empty line completes to every verb; a verb prefix completes to verbs with that prefix")
     func verbsByPrefix() {
         let shell = OfflineShell()
-        let completer = Completer(registry: .standard, session: shell.session)
+        let completer = Completer(session: shell.session)
         let all = Set(completer.complete("").items.map(\.replacement))
         #expect(all.isSuperset(of: ["jobs", "runs", "help", "use"]), "\(all.sorted())")
         var random = FuzzRandom(seed: 0x7E4B)

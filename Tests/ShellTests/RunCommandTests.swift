@@ -170,7 +170,7 @@ struct RunCommandTests {
     @Test func readonlyFromTheStartingSettings() async throws {
         try await SandboxFixture.with { fixture in
             var settings = Settings()
-            settings.readonly = true
+            settings.fixReadonly()
             let shell = fixture.shell(settings: settings)
             let before = fixture.requests(method: "POST").count
             let result = await shell.run("run --job 43168")
@@ -221,6 +221,17 @@ struct RunCommandTests {
 
             let again = await shell.run("set interval 50ms; use run 902; retry --wait")
             #expect(again.status == 1, "retry --wait waits: \(again)")
+        }
+    }
+
+    @Test func retryWaitTakesTheWaitOptions() async throws {
+        try await withShell { shell, fixture in
+            let result = await shell.run("use job 43168; retry 902 --wait --timeout 5m --interval 50ms")
+            #expect(result.status == 1, "the retried run fails again and retry --wait says so: \(result)")
+            #expect(result.stderr.contains("ended in error"), "\(result)")
+            let bad = await shell.run("retry 902 --wait --timeout soon")
+            #expect(bad.status == 2, "\(bad)")
+            #expect(bad.stderrLines == ["error: retry: --timeout expects a duration above zero such as 90s, 500ms or 10m, not 'soon'"], "\(bad)")
         }
     }
 
@@ -294,8 +305,12 @@ struct SlowRunTests {
             #expect(result.stderr.contains("run \(runID) still not finished after 100ms"), "\(result)")
             let trigger = await shell.run("run --wait --timeout 100ms --interval 50ms")
             #expect(trigger.status == 6, "\(trigger)")
+            let triggeredID = try #require(shell.context.run?.id)
+            let retry = await shell.run("retry 902 --wait --timeout 100ms --interval 50ms")
+            #expect(retry.status == 6, "retry --wait stops waiting at --timeout: \(retry)")
+            #expect(retry.stderr.contains("still not finished after 100ms"), "\(retry)")
             // Leave nothing running behind.
-            _ = await shell.run("cancel \(runID); cancel")
+            _ = await shell.run("cancel \(runID); cancel \(triggeredID); cancel")
         }
     }
 

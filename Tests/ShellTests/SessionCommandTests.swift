@@ -15,9 +15,9 @@ struct SessionCommandTests {
             let console = CapturingConsole()
             var context = ShellContext()
             context.account = .init(id: 43)
-            let session = Session(console: console, interactive: true, context: context, historyFile: file,
+            let session = Session(console: Console(console), interactive: true, context: context, historyFile: file,
                                   services: Services(client: fixture.client))
-            let interpreter = Interpreter(session: session, registry: .standard)
+            let interpreter = Interpreter(session: session)
             #expect(await interpreter.execute("history") == 0)
             #expect(console.stdout == "    1  use job 43167\n    2  runs --status error\n    3  jobs\n", "\(console.stdout)")
             console.reset()

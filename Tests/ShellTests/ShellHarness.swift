@@ -58,12 +58,13 @@ final class SandboxFixture: Sendable {
     }
 
     /// A fresh shell session (its own context, settings and caches) on this sandbox.
-    func shell(account: Bool = true, interactive: Bool = false, settings: Settings = Settings()) -> ShellHarness {
+    func shell(account: Bool = true, interactive: Bool = false, settings: Settings = Settings(),
+               console: CapturingConsole = CapturingConsole(), processes: any ProcessLauncher = NoProcessLauncher()) -> ShellHarness {
         var context = ShellContext()
         if account { context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics") }
         let cache = cacheRoot.appendingPathComponent(UUID().uuidString.prefix(8).description)
         return ShellHarness(services: Services(client: client, cacheDirectory: cache), context: context,
-                            interactive: interactive, settings: settings)
+                            interactive: interactive, settings: settings, console: console, processes: processes)
     }
 
     /// Requests the sandbox saw with this method whose path contains `path`.
@@ -89,13 +90,16 @@ final class SandboxFixture: Sendable {
 /// One session driven the way the `dbtsh` executable drives it for a script: each line goes
 /// through `ShellDriver.accept` then `run`, stopping at `.exit`; end of input gives the status.
 final class ShellHarness: Sendable {
-    let console = CapturingConsole()
+    let console: CapturingConsole
     let session: Session
     let interpreter: Interpreter
 
-    init(services: Services, context: ShellContext, interactive: Bool, settings: Settings) {
-        session = Session(console: console, interactive: interactive, settings: settings, context: context, services: services)
-        interpreter = Interpreter(session: session, registry: .standard)
+    init(services: Services, context: ShellContext, interactive: Bool, settings: Settings,
+         console: CapturingConsole = CapturingConsole(), processes: any ProcessLauncher = NoProcessLauncher()) {
+        self.console = console
+        session = Session(console: Console(console, processes: processes), interactive: interactive, settings: settings,
+                          context: context, services: services)
+        interpreter = Interpreter(session: session)
     }
 
     /// Runs `script` (lines separated by newlines) as a fresh script on this session: output is
@@ -110,12 +114,12 @@ final class ShellHarness: Sendable {
         loop: for line in lines {
             switch driver.accept(line) {
             case .readMore: continue
-            case .exit(let code):
+            case .stop(let code):
                 status = code
                 break loop
             case .proceed: break
             }
-            if case .exit(let code) = await driver.run(line) {
+            if case .stop(let code) = await driver.run(line) {
                 status = code
                 break loop
             }
@@ -130,7 +134,7 @@ final class ShellHarness: Sendable {
     var context: ShellContext { session.context }
 
     func complete(_ text: String) -> CompletionResult {
-        Completer(registry: .standard, session: session).complete(text)
+        Completer(session: session).complete(text)
     }
 }
 

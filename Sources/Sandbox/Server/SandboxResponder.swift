@@ -46,6 +46,8 @@ struct SandboxResponder: HTTPResponder {
         case .htmlBadGateway:
             let html = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
             return Self.response(APIResponse(status: 502, contentType: "text/html", body: Data(html.utf8)))
+        case .respond(let status, let json):
+            return Self.response(APIResponse(status: status, contentType: "application/json", body: Data(json.utf8)))
         case .slow(let seconds):
             try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
         case .truncatedJSON, nil:

@@ -2,9 +2,6 @@ import DbtArtifacts
 import DbtCloud
 import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Fetches run artifacts, picking the step that ran the dbt command when none is given, and
 /// keeps those of finished runs on disk: they never change, so they are never fetched twice.
@@ -97,20 +94,25 @@ enum ArtifactPath {
 }
 
 /// Writes to a temporary file beside the target and renames it into place, so a target is
-/// either complete or absent.
+/// either complete or absent. A target that cannot be written is a usage error.
 enum AtomicFile {
     static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure.usage("cannot write \(url.path): cannot create \(directory.path)")
+        }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
         do {
             try data.write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CommandFailure("cannot write \(url.path): \(String(cString: strerror(errno)))", exitCode: ExitCode.usage)
-            }
         } catch {
+            throw CommandFailure.usage("cannot write \(url.path): check that \(directory.path) is writable and has space")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw error
+            throw CommandFailure.usage("cannot write \(url.path): \(reason)")
         }
     }
 }

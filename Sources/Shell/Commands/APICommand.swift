@@ -2,26 +2,26 @@ import DbtCloud
 import Foundation
 
 struct APICommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("api", summary: "call any endpoint with the session's host and token",
-                    discussion: "{account}, {project}, {environment}, {job} and {run} in PATH are filled from the context. Prints the JSON response. Methods other than GET are refused under --readonly.",
-                    positionals: [PositionalSpec("METHOD", .httpMethod), PositionalSpec("PATH", .text)],
-                    flags: [FlagSpec("data", short: "d", value: .text, valueName: "JSON", help: "request body (JSON)")],
-                    examples: ["api GET /api/v2/accounts/{account}/jobs/{job}/", "api GET '/api/v3/accounts/{account}/projects/?limit=5'",
-                               "api POST /api/v2/accounts/{account}/jobs/{job}/run/ --data '{\"cause\":\"api\"}'"])
-    }
+    static let configuration = CommandConfiguration(
+        "api", summary: "call any endpoint with the session's host and token",
+        discussion: "{account}, {project}, {environment}, {job} and {run} in PATH are filled from the context. Prints the JSON response. Methods other than GET are refused under --readonly.",
+        examples: ["api GET /api/v2/accounts/{account}/jobs/{job}/", "api GET '/api/v3/accounts/{account}/projects/?limit=5'",
+                   "api POST /api/v2/accounts/{account}/jobs/{job}/run/ --data '{\"cause\":\"api\"}'"])
+    @Argument("METHOD", .httpMethod) var methodWord: String
+    @Argument("PATH") var pathTemplate: String
+    @Option("data", short: "d", valueName: "JSON", help: "request body (JSON)") var data: String?
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let method = invocation.positionals[0].uppercased()
+    func run(in session: Session) async throws -> Int32 {
+        let method = methodWord.uppercased()
         guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else {
-            throw CommandFailure.usage("api: '\(invocation.positionals[0])' is not GET, POST, PUT, PATCH or DELETE")
+            throw CommandFailure.usage("api: '\(methodWord)' is not GET, POST, PUT, PATCH or DELETE")
         }
         if method != "GET", session.settings.readonly {
             throw CommandFailure.usage("api \(method): refused, the session is read-only")
         }
-        let path = try Placeholders.fill(invocation.positionals[1], context: session.context)
+        let path = try Placeholders.fill(pathTemplate, context: session.context)
         var body: JSONValue?
-        if let text = invocation.value("data") {
+        if let text = data {
             guard let parsed = try? JSONValue(parsing: text) else {
                 throw CommandFailure.usage("api: --data is not valid JSON: \(text.prefix(60))")
             }
@@ -54,17 +54,15 @@ enum Placeholders {
 }
 
 struct QueryCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("query", summary: "run a Discovery API GraphQL query from a file (or - for stdin)",
-                    discussion: "{environment} and friends are also available as variables environmentId, jobId, runId, accountId when not given with --var.",
-                    positionals: [PositionalSpec("FILE", .file)],
-                    flags: [FlagSpec("var", value: .text, valueName: "K=V", repeatable: true, help: "a variable (V parsed as JSON when it is JSON)")],
-                    examples: ["query models.graphql --var environmentId=202 --var first=10"])
-    }
+    static let configuration = CommandConfiguration(
+        "query", summary: "run a Discovery API GraphQL query from a file (or - for stdin)",
+        discussion: "{environment} and friends are also available as variables environmentId, jobId, runId, accountId when not given with --var.",
+        examples: ["query models.graphql --var environmentId=202 --var first=10"])
+    @Argument("FILE", .file) var file: String
+    @Option("var", valueName: "K=V", help: "a variable (V parsed as JSON when it is JSON)") var assignments: [String]
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let file = invocation.positionals[0]
-        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+    func run(in session: Session) async throws -> Int32 {
+        let data = file == "-" ? try session.console.readStandardInput(for: "query -") : FileManager.default.contents(atPath: file)
         guard let data, !data.isEmpty else { throw CommandFailure.usage("query: cannot read '\(file)'") }
         var variables: [String: JSONValue] = [:]
         let context = session.context
@@ -72,7 +70,7 @@ struct QueryCommand: ShellCommand {
         if let job = context.job { variables["jobId"] = .int(job.id) }
         if let run = context.run { variables["runId"] = .int(run.id) }
         if let account = context.account { variables["accountId"] = .int(account.id) }
-        for assignment in invocation.values("var") {
+        for assignment in assignments {
             guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
                 throw CommandFailure.usage("query: --var '\(assignment)' is not K=V")
             }

@@ -2,19 +2,17 @@ import DbtCloud
 import Foundation
 
 struct ArtifactsCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("artifacts", summary: "artifact paths of a run (see also 'artifacts get')",
-                    flags: [FlagSpec("step", value: .step, valueName: "N", help: "the artifacts of step N (default: the last step)"),
-                            FlagSpec("run", value: .run, valueName: "RUN", help: "another run than the context's")])
-    }
+    static let configuration = CommandConfiguration("artifacts", summary: "artifact paths of a run (see also 'artifacts get')")
+    @Option("step", .step, valueName: "N", help: "the artifacts of step N (default: the last step)") var step: Int?
+    @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
-        let runID = try await session.requireRun(invocation.value("run"))
-        let step = try invocation.integer("step")
+        let runID = try await session.requireRun(runRef)
         let paths = try await session.api().runArtifacts(accountID: account, runID: runID, step: step)
         session.listings.store(paths.map { .init(id: $0, label: "") }, for: .artifacts(run: runID, step: step))
-        if session.wantsJSON(invocation) {
+        if output.wantsJSON(in: session) {
             session.console.line(JSONValue.array(paths.map(JSONValue.string)).prettyText)
         } else if paths.isEmpty {
             session.console.errorLine("run \(runID) has no artifacts")
@@ -26,30 +24,25 @@ struct ArtifactsCommand: ShellCommand {
 }
 
 struct ArtifactsGetCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("artifacts get", summary: "download artifacts of a run",
-                    discussion: "Without --step, run_results.json and manifest.json come from the step that ran the dbt command (the failing one if any), not from the last step (a docs-generate step writes an all-green run_results.json). Files of finished runs are cached. -o - writes to stdout.",
-                    positionals: [PositionalSpec("PATH", .artifactPath, variadic: true)],
-                    flags: [
-                        FlagSpec("output-path", short: "o", value: .file, valueName: "FILE|DIR", help: "where to write (default: the current directory; - for stdout)"),
-                        FlagSpec("step", value: .step, valueName: "N", help: "the artifact of step N"),
-                        FlagSpec("run", value: .run, valueName: "RUN", help: "another run than the context's"),
-                    ],
-                    examples: ["artifacts get run_results.json", "artifacts get manifest.json catalog.json -o target/", "artifacts get run_results.json --step 3 -o -"])
-    }
+    static let configuration = CommandConfiguration(
+        "artifacts get", summary: "download artifacts of a run",
+        discussion: "Without --step, run_results.json and manifest.json come from the step that ran the dbt command (the failing one if any), not from the last step (a docs-generate step writes an all-green run_results.json). Files of finished runs are cached. -o - writes to stdout.",
+        examples: ["artifacts get run_results.json", "artifacts get manifest.json catalog.json -o target/", "artifacts get run_results.json --step 3 -o -"])
+    @Argument("PATH", .artifactPath) var paths: [String]
+    @Option("output-path", .file, short: "o", valueName: "FILE|DIR", help: "where to write (default: the current directory; - for stdout)")
+    var target = "."
+    @Option("step", .step, valueName: "N", help: "the artifact of step N") var step: Int?
+    @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let runID = try await session.requireRun(invocation.value("run"))
-        let step = try invocation.integer("step")
-        let paths = invocation.positionals
+    func run(in session: Session) async throws -> Int32 {
+        let runID = try await session.requireRun(runRef)
         for path in paths { try ArtifactPath.validate(path) }
-        let target = invocation.value("output-path") ?? "."
         let store = ArtifactStore(session: session)
         for path in paths {
             let (data, usedStep) = try await store.data(runID: runID, path: path, step: step)
             let stepText = usedStep.map { "step \($0)" } ?? "last step"
             if target == "-" {
-                session.console.out(String(decoding: data, as: UTF8.self))
+                session.console.outBytes(data)
                 session.console.errorLine("\(path) (\(stepText)): \(ByteCount.text(data.count))")
                 continue
             }

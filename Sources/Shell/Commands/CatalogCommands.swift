@@ -1,30 +1,31 @@
 import DbtArtifacts
 import Foundation
 
+/// `--file`, `--manifest` and `--run` of the catalog commands.
+struct CatalogSourceOptions: ParsableOptions {
+    @Option("file", .file, valueName: "catalog.json", help: "a local catalog.json instead of the run's") var file: String?
+    @Option("manifest", .file, valueName: "manifest.json", help: "a local manifest.json for descriptions") var manifest: String?
+    @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
+}
+
 /// Where a catalog comes from: `--file catalog.json` (and `--manifest`), or a run's artifacts.
 struct CatalogSource {
     let session: Session
-    let invocation: Invocation
-
-    static let flags: [FlagSpec] = [
-        FlagSpec("file", value: .file, valueName: "catalog.json", help: "a local catalog.json instead of the run's"),
-        FlagSpec("manifest", value: .file, valueName: "manifest.json", help: "a local manifest.json for descriptions"),
-        FlagSpec("run", value: .run, valueName: "RUN", help: "another run than the context's"),
-    ]
+    let options: CatalogSourceOptions
 
     func load() async throws -> CatalogIndex {
-        if let file = invocation.value("file") {
+        if let file = options.file {
             let catalog = try RunArtifacts.decodeLocal(file, Catalog.decode)
-            let manifest = try invocation.value("manifest").map { try RunArtifacts.decodeLocal($0, Manifest.decode) }
+            let manifest = try options.manifest.map { try RunArtifacts.decodeLocal($0, Manifest.decode) }
             return CatalogIndex(catalog: catalog, manifest: manifest)
         }
-        let runID = try await session.requireRun(invocation.value("run"))
+        let runID = try await session.requireRun(options.runRef)
         let store = ArtifactStore(session: session)
         async let manifestData = try? store.data(runID: runID, path: "manifest.json", step: nil)
         let (catalogData, _) = try await store.data(runID: runID, path: "catalog.json", step: nil)
         let catalog = try Catalog.decode(catalogData)
         var manifest: Manifest?
-        if let local = invocation.value("manifest") {
+        if let local = options.manifest {
             manifest = try RunArtifacts.decodeLocal(local, Manifest.decode)
         } else if let (data, _) = await manifestData {
             manifest = try? Manifest.decode(data)
@@ -34,20 +35,19 @@ struct CatalogSource {
 }
 
 struct CatalogShowCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("catalog show", summary: "a relation's columns (types and descriptions) and stats",
-                    positionals: [PositionalSpec("NODE", .node)], flags: CatalogSource.flags,
-                    examples: ["catalog show dim_customers", "catalog show erp.orders --file target/catalog.json"])
-    }
+    static let configuration = CommandConfiguration("catalog show", summary: "a relation's columns (types and descriptions) and stats",
+                                                    examples: ["catalog show dim_customers", "catalog show erp.orders --file target/catalog.json"])
+    @Argument("NODE", .node) var typed: String
+    @OptionGroup var source: CatalogSourceOptions
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let index = try await CatalogSource(session: session, invocation: invocation).load()
-        let typed = invocation.positionals[0]
+    func run(in session: Session) async throws -> Int32 {
+        let index = try await CatalogSource(session: session, options: source).load()
         let uniqueID = try NodeChoice.pick(typed, index.resolve(typed))
         guard let detail = index.detail(uniqueID: uniqueID) else {
             throw CommandFailure.apiRefused("\(uniqueID) is not in the catalog (ephemeral models, tests and missing tables are not)")
         }
-        if session.wantsJSON(invocation) {
+        if output.wantsJSON(in: session) {
             session.console.line(try JSONText.encode(detail))
         } else {
             NodeDetailText.print(detail, to: session.console)
@@ -57,16 +57,16 @@ struct CatalogShowCommand: ShellCommand {
 }
 
 struct CatalogSearchCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("catalog search", summary: "find relations and columns by name or description",
-                    positionals: [PositionalSpec("TEXT", .text, variadic: true)], flags: CatalogSource.flags,
-                    examples: ["catalog search revenue", "catalog search customer_id --json"])
-    }
+    static let configuration = CommandConfiguration("catalog search", summary: "find relations and columns by name or description",
+                                                    examples: ["catalog search revenue", "catalog search customer_id --json"])
+    @Argument("TEXT") var words: [String]
+    @OptionGroup var source: CatalogSourceOptions
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let index = try await CatalogSource(session: session, invocation: invocation).load()
-        let hits = index.search(invocation.positionals.joined(separator: " "))
-        if session.wantsJSON(invocation) {
+    func run(in session: Session) async throws -> Int32 {
+        let index = try await CatalogSource(session: session, options: source).load()
+        let hits = index.search(words.joined(separator: " "))
+        if output.wantsJSON(in: session) {
             session.console.line(try JSONText.encode(hits))
             return 0
         }
@@ -81,14 +81,13 @@ struct CatalogSearchCommand: ShellCommand {
 }
 
 struct CatalogBrowseCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("catalog browse", summary: "browse sources or nodes → database → schema → relation → columns",
-                    discussion: "An interactive mode with its own prompt: TAB completes the names of the current level, a name goes down, '..' goes up, 'ls' lists, 'show NAME' details a relation, 'search TEXT' finds, 'exit' returns to the shell.",
-                    flags: CatalogSource.flags)
-    }
+    static let configuration = CommandConfiguration(
+        "catalog browse", summary: "browse sources or nodes → database → schema → relation → columns",
+        discussion: "An interactive mode with its own prompt: TAB completes the names of the current level, a name goes down, '..' goes up, 'ls' lists, 'show NAME' details a relation, 'search TEXT' finds, 'exit' returns to the shell.")
+    @OptionGroup var source: CatalogSourceOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let index = try await CatalogSource(session: session, invocation: invocation).load()
+    func run(in session: Session) async throws -> Int32 {
+        let index = try await CatalogSource(session: session, options: source).load()
         let browser = CatalogBrowser(index: index)
         session.enter(browser)
         session.console.errorLine("catalog: \(index.catalog.nodes.count) nodes, \(index.catalog.sources.count) sources. TAB completes, '..' goes up, 'exit' returns.")
@@ -98,7 +97,7 @@ struct CatalogBrowseCommand: ShellCommand {
 }
 
 enum NodeDetailText {
-    static func print(_ detail: NodeDetail, to console: any Console) {
+    static func print(_ detail: NodeDetail, to console: Console) {
         console.line("\(detail.resourceType) \(detail.name)  \(detail.relation)")
         var facts: [String] = []
         if let type = detail.tableType { facts.append(type.lowercased()) }

@@ -1,13 +1,12 @@
 import DbtCloud
 
 struct ContextCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("context", summary: "print the context (account, project, environment, job, run)")
-    }
+    static let configuration = CommandConfiguration("context", summary: "print the context (account, project, environment, job, run)")
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         let context = session.context
-        if session.wantsJSON(invocation) {
+        if output.wantsJSON(in: session) {
             var object: [String: JSONValue] = [:]
             for level in ShellContext.Level.allCases {
                 guard let entry = context[level] else { continue }

@@ -3,24 +3,25 @@ import DbtCloud
 import Foundation
 
 struct DiffCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("diff", summary: "per-node status and timing changes between two runs",
-                    discussion: "diff OLD NEW compares two runs; diff OLD compares OLD with the context's run; plain diff compares the context's run with the last successful run of its job before it.",
-                    positionals: [PositionalSpec("OLD", .run, optional: true), PositionalSpec("NEW", .run, optional: true)],
-                    flags: [FlagSpec("top", value: .integer, valueName: "N", help: "how many timing changes (default 10)")],
-                    examples: ["diff", "diff 901 902", "diff 901 --json"])
-    }
+    static let configuration = CommandConfiguration(
+        "diff", summary: "per-node status and timing changes between two runs",
+        discussion: "diff OLD NEW compares two runs; diff OLD compares OLD with the context's run; plain diff compares the context's run with the last successful run of its job before it.",
+        examples: ["diff", "diff 901 902", "diff 901 --json"])
+    @Argument("OLD", .run) var oldRun: String?
+    @Argument("NEW", .run) var newRunRef: String?
+    @Option("top", valueName: "N", help: "how many timing changes (default 10)") var top = 10
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         let resolver = EntityResolver(session: session)
         let newRun: Run
-        if let text = invocation.positional(1) {
+        if let text = newRunRef {
             newRun = try await resolver.run(text)
         } else {
             newRun = try await resolver.run(String(try await session.requireRun()))
         }
         let oldRunID: Int
-        if let text = invocation.positional(0) {
+        if let text = oldRun {
             oldRunID = try await resolver.run(text).id
         } else {
             oldRunID = try await lastSuccess(before: newRun, session: session)
@@ -28,8 +29,8 @@ struct DiffCommand: ShellCommand {
         let store = ArtifactStore(session: session)
         async let old = store.runResults(runID: oldRunID, step: nil)
         let new = try await store.runResults(runID: newRun.id, step: nil)
-        let diff = RunDiff(old: try await old, new: new, topTimingChanges: try invocation.integer("top") ?? 10)
-        if session.wantsJSON(invocation) {
+        let diff = RunDiff(old: try await old, new: new, topTimingChanges: top)
+        if output.wantsJSON(in: session) {
             session.console.line(try JSONText.encode(diff))
             return 0
         }
@@ -53,7 +54,7 @@ struct DiffText {
     let oldRunID: Int
     let newRunID: Int
 
-    func print(to console: any Console) {
+    func print(to console: Console) {
         console.line("run \(oldRunID) → run \(newRunID)")
         console.line("  before: \(diff.oldSummary.line)")
         console.line("  after:  \(diff.newSummary.line)")
@@ -75,7 +76,7 @@ struct DiffText {
         }
     }
 
-    private func section(_ title: String, _ changes: [RunDiff.StatusChange], _ console: any Console) {
+    private func section(_ title: String, _ changes: [RunDiff.StatusChange], _ console: Console) {
         guard !changes.isEmpty else { return }
         console.line("\n\(title) (\(changes.count))")
         for change in changes {

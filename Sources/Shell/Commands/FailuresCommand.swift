@@ -3,25 +3,26 @@ import DbtCloud
 import Foundation
 
 struct FailuresCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("failures", summary: "nodes that errored, failed, warned or were skipped, with why",
-                    discussion: "Reads the run_results.json of the step that ran dbt (not the last, green docs step) and the manifest to name, for each skipped node, the failed ancestor that caused the skip.",
-                    positionals: [PositionalSpec("RUN", .run, optional: true)],
-                    flags: RunArtifacts.fileFlags + [FlagSpec("full", help: "whole messages instead of their first lines")],
-                    examples: ["failures", "failures 902 --json", "failures --file run_results.json --manifest manifest.json"])
-    }
+    static let configuration = CommandConfiguration(
+        "failures", summary: "nodes that errored, failed, warned or were skipped, with why",
+        discussion: "Reads the run_results.json of the step that ran dbt (not the last, green docs step) and the manifest to name, for each skipped node, the failed ancestor that caused the skip.",
+        examples: ["failures", "failures 902 --json", "failures --file run_results.json --manifest manifest.json"])
+    @Argument("RUN", .run) var runRef: String?
+    @OptionGroup var files: LocalArtifactOptions
+    @Flag("full", help: "whole messages instead of their first lines") var full: Bool
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let artifacts = RunArtifacts(session: session, invocation: invocation)
-        let runID = artifacts.usesLocalFiles ? nil : try await artifacts.runID()
+    func run(in session: Session) async throws -> Int32 {
+        let artifacts = RunArtifacts(session: session, files: files)
+        let runID = artifacts.usesLocalFiles ? nil : try await session.requireRun(runRef)
         async let manifest = artifacts.manifest(runID: runID)
         let results = try await artifacts.runResults(runID: runID)
         let report = FailureReport(results: results, manifest: try await manifest)
-        if session.wantsJSON(invocation) {
+        if output.wantsJSON(in: session) {
             session.console.line(try JSONText.encode(report))
             return 0
         }
-        FailureReportText(report: report, full: invocation.has("full")).print(to: session)
+        FailureReportText(report: report, full: full).print(to: session)
         if report.isCompileOnly {
             session.console.errorLine("note: this run_results.json is from `\(report.command ?? "dbt docs generate")`, which only compiles; use --step to pick the step that ran dbt")
         }
@@ -56,7 +57,7 @@ struct FailureReportText {
             }
             var table = Table(headers: ["TYPE", "NAME", "BECAUSE OF"], rows: rows)
             table.numeric = []
-            console.out(table.render(width: console.width).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
+            console.out(table.render(width: console.width, indent: "    "))
             console.line()
         }
         console.line(report.summary.line + (report.command.map { "  (\($0))" } ?? ""))
@@ -67,6 +68,6 @@ enum JSONText {
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return JSONEscaping.controls(in: String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

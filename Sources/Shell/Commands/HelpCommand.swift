@@ -1,20 +1,16 @@
 struct HelpCommand: ShellCommand {
-    let registry: @Sendable () -> CommandRegistry
+    static let configuration = CommandConfiguration("help", aliases: ["?"], summary: "list the commands, or document one",
+                                                    examples: ["help", "help run", "help job export"])
+    @Argument("VERB", .verb) var words: [String] = []
 
-    var spec: CommandSpec {
-        CommandSpec("help", aliases: ["?"], summary: "list the commands, or document one",
-                    positionals: [PositionalSpec("VERB", .verb, optional: true, variadic: true)],
-                    examples: ["help", "help run", "help job export"])
-    }
-
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let registry = registry()
-        guard !invocation.positionals.isEmpty else {
+    func run(in session: Session) async throws -> Int32 {
+        let registry = session.registry
+        guard !words.isEmpty else {
             session.console.out(HelpText.overview(registry))
             return 0
         }
-        guard let (command, _) = registry.lookup(invocation.positionals) else {
-            let verb = invocation.positionals[0]
+        guard let (command, _) = registry.lookup(words) else {
+            let verb = words[0]
             let subverbs = registry.subverbs(of: verb)
             if !subverbs.isEmpty {
                 session.console.line("\(verb): " + subverbs.map { "\(verb) \($0)" }.joined(separator: ", "))

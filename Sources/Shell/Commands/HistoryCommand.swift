@@ -1,19 +1,16 @@
 import Foundation
 
 struct HistoryCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("history", summary: "list the commands typed in earlier and current sessions",
-                    flags: [FlagSpec("limit", short: "n", value: .integer, valueName: "N", help: "show only the last N lines")])
-    }
+    static let configuration = CommandConfiguration("history", summary: "list the commands typed in earlier and current sessions")
+    @Option("limit", short: "n", valueName: "N", help: "show only the last N lines") var limit: Int?
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         guard let file = session.historyFile else {
             session.console.errorLine("history is kept only in interactive sessions")
             return 0
         }
         let lines = HistoryFileReader.lines(of: file)
-        let limit = try invocation.integer("limit") ?? lines.count
-        let shown = lines.suffix(max(0, limit))
+        let shown = lines.suffix(max(0, limit ?? lines.count))
         let firstNumber = lines.count - shown.count + 1
         for (offset, line) in shown.enumerated() {
             session.console.line(String(firstNumber + offset).leftPadded(5) + "  " + line)

@@ -14,10 +14,10 @@ enum JobDefinition {
         return .object(object.filter { !readOnlyKeys.contains($0.key) })
     }
 
-    static func read(_ path: String) throws -> JSONValue {
+    static func read(_ path: String, for command: String, console: Console) throws -> JSONValue {
         let data: Data?
         if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            data = try console.readStandardInput(for: command)
         } else {
             data = FileManager.default.contents(atPath: path)
         }
@@ -30,18 +30,16 @@ enum JobDefinition {
 }
 
 struct JobExportCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("job export", summary: "a job's definition as JSON, without the keys dbt Cloud computes",
-                    positionals: [PositionalSpec("JOB", .job, optional: true)],
-                    flags: [FlagSpec("output-path", short: "o", value: .file, valueName: "FILE", help: "write to FILE instead of stdout")],
-                    examples: ["job export > nightly.json", "job export 43167 -o nightly.json"])
-    }
+    static let configuration = CommandConfiguration("job export", summary: "a job's definition as JSON, without the keys dbt Cloud computes",
+                                                    examples: ["job export > nightly.json", "job export 43167 -o nightly.json"])
+    @Argument("JOB", .job) var jobRef: String?
+    @Option("output-path", .file, short: "o", valueName: "FILE", help: "write to FILE instead of stdout") var outputPath: String?
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let jobID = try await session.requireJob(invocation.positional(0))
+    func run(in session: Session) async throws -> Int32 {
+        let jobID = try await session.requireJob(jobRef)
         let job = try await session.api().job(accountID: try session.requireAccount(), id: jobID)
         let text = JobDefinition.portable(job.raw).prettyText + "\n"
-        if let path = invocation.value("output-path"), path != "-" {
+        if let path = outputPath, path != "-" {
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: path))
             session.console.errorLine("job \(jobID) → \(path)")
         } else {
@@ -52,63 +50,60 @@ struct JobExportCommand: ShellCommand {
 }
 
 struct JobImportCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("job import", summary: "create a job from an exported definition (project and environment default to the context)",
-                    positionals: [PositionalSpec("FILE", .file)], mutates: true,
-                    examples: ["job import nightly.json"])
-    }
+    static let configuration = CommandConfiguration(
+        "job import", summary: "create a job from an exported definition (project and environment default to the context)",
+        mutates: true, examples: ["job import nightly.json"])
+    @Argument("FILE", .file) var file: String
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        var definition = JobDefinition.portable(try JobDefinition.read(invocation.positionals[0]))
+    func run(in session: Session) async throws -> Int32 {
+        var definition = JobDefinition.portable(try JobDefinition.read(file, for: "job import", console: session.console))
         let context = session.context
         if definition["project_id"]?.intValue == nil, let project = context.project { definition = definition.setting("project_id", to: .int(project.id)) }
         if definition["environment_id"]?.intValue == nil, let environment = context.environment {
             definition = definition.setting("environment_id", to: .int(environment.id))
         }
-        return try await JobCreation.create(definition, invocation: invocation, session: session)
+        return try await JobCreation.create(definition, output: output, session: session)
     }
 }
 
 struct JobCreateCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("job create", summary: "create a job from a JSON definition file",
-                    flags: [FlagSpec("file", short: "f", value: .file, valueName: "FILE", help: "the job definition (JSON); - for stdin")],
-                    mutates: true, examples: ["job create --file job.json"])
-    }
+    static let configuration = CommandConfiguration("job create", summary: "create a job from a JSON definition file", mutates: true,
+                                                    examples: ["job create --file job.json"])
+    @Option("file", .file, short: "f", valueName: "FILE", help: "the job definition (JSON); - for stdin") var file: String?
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        guard let file = invocation.value("file") else { throw CommandFailure.usage("job create: --file FILE is required") }
-        return try await JobCreation.create(try JobDefinition.read(file), invocation: invocation, session: session)
+    func run(in session: Session) async throws -> Int32 {
+        guard let file else { throw CommandFailure.usage("job create: --file FILE is required") }
+        return try await JobCreation.create(try JobDefinition.read(file, for: "job create", console: session.console), output: output, session: session)
     }
 }
 
 enum JobCreation {
-    static func create(_ definition: JSONValue, invocation: Invocation, session: Session) async throws -> Int32 {
+    static func create(_ definition: JSONValue, output: OutputOptions, session: Session) async throws -> Int32 {
         let job = try await session.api().createJob(accountID: try session.requireAccount(), definition: definition)
         session.updateContext { context in
             context.job = .init(id: job.id, name: job.name)
             context.run = nil
         }
         session.console.errorLine("created job \(job.id) \(job.name ?? "")")
-        if session.wantsJSON(invocation) { session.console.line(job.raw.prettyText) } else { session.console.line(String(job.id)) }
+        if output.wantsJSON(in: session) { session.console.line(job.raw.prettyText) } else { session.console.line(String(job.id)) }
         return 0
     }
 }
 
 struct JobUpdateCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("job update", summary: "change keys of a job: --set KEY=VALUE (dotted keys, JSON values)",
-                    positionals: [PositionalSpec("JOB", .job, optional: true)],
-                    flags: [FlagSpec("set", value: .text, valueName: "KEY=VALUE", repeatable: true, help: "e.g. name='Nightly', settings.threads=8, generate_docs=false")],
-                    mutates: true,
-                    examples: ["job update --set settings.threads=8", "job update 43167 --set name='Nightly build v2' --set generate_docs=false"])
-    }
+    static let configuration = CommandConfiguration(
+        "job update", summary: "change keys of a job: --set KEY=VALUE (dotted keys, JSON values)", mutates: true,
+        examples: ["job update --set settings.threads=8", "job update 43167 --set name='Nightly build v2' --set generate_docs=false"])
+    @Argument("JOB", .job) var jobRef: String?
+    @Option("set", valueName: "KEY=VALUE", help: "e.g. name='Nightly', settings.threads=8, generate_docs=false") var assignments: [String]
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let assignments = invocation.values("set")
+    func run(in session: Session) async throws -> Int32 {
         guard !assignments.isEmpty else { throw CommandFailure.usage("job update: nothing to change; give --set KEY=VALUE") }
         let account = try session.requireAccount()
-        let jobID = try await session.requireJob(invocation.positional(0))
+        let jobID = try await session.requireJob(jobRef)
         var definition = try await session.api().job(accountID: account, id: jobID).raw
         for assignment in assignments {
             guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
@@ -121,7 +116,7 @@ struct JobUpdateCommand: ShellCommand {
         }
         let job = try await session.api().updateJob(accountID: account, id: jobID, definition: definition)
         session.console.errorLine("updated job \(job.id)")
-        if session.wantsJSON(invocation) { session.console.line(job.raw.prettyText) }
+        if output.wantsJSON(in: session) { session.console.line(job.raw.prettyText) }
         return 0
     }
 
@@ -137,22 +132,19 @@ struct JobUpdateCommand: ShellCommand {
 }
 
 struct JobDeleteCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("job delete", summary: "delete a job (asks on a terminal; --yes in scripts)",
-                    positionals: [PositionalSpec("JOB", .job, optional: true)],
-                    flags: [FlagSpec("yes", short: "y", help: "do not ask")], mutates: true)
-    }
+    static let configuration = CommandConfiguration("job delete", summary: "delete a job (asks on a terminal; --yes in scripts)", mutates: true)
+    @Argument("JOB", .job) var jobRef: String?
+    @Flag("yes", short: "y", help: "do not ask") var yes: Bool
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
-        let jobID = try await session.requireJob(invocation.positional(0))
-        if !invocation.has("yes") {
+        let jobID = try await session.requireJob(jobRef)
+        if !yes {
             guard session.canPrompt else {
                 throw CommandFailure.usage("job delete: refusing without --yes when not on a terminal")
             }
             let job = try await session.api().job(accountID: account, id: jobID)
-            session.console.err("delete job \(jobID) '\(job.name ?? "")'? [y/N] ")
-            guard let answer = Swift.readLine(), ["y", "yes"].contains(answer.lowercased().trimmingWhitespace) else {
+            guard session.console.confirm("delete job \(jobID) '\(job.name ?? "")'? [y/N] ") else {
                 session.console.errorLine("not deleted")
                 return 0
             }

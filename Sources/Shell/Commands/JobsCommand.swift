@@ -1,25 +1,22 @@
 import DbtCloud
 
 struct JobsCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("jobs", summary: "jobs with environment, schedule and last run status (every page)",
-                    flags: [
-                        FlagSpec("project", value: .project, valueName: "P", help: "jobs of this project (default: the context's)"),
-                        FlagSpec("environment", value: .environment, valueName: "E", help: "jobs of this environment"),
-                        FlagSpec("name", value: .text, valueName: "TEXT", help: "jobs whose name contains TEXT"),
-                        FlagSpec("all-projects", help: "ignore the project in context"),
-                    ],
-                    examples: ["jobs", "jobs --name nightly", "jobs --environment 202 --json"])
-    }
+    static let configuration = CommandConfiguration("jobs", summary: "jobs with environment, schedule and last run status (every page)",
+                                                    examples: ["jobs", "jobs --name nightly", "jobs --environment 202 --json"])
+    @Option("project", .project, valueName: "P", help: "jobs of this project (default: the context's)") var project: String?
+    @Option("environment", .environment, valueName: "E", help: "jobs of this environment") var environment: String?
+    @Option("name", valueName: "TEXT", help: "jobs whose name contains TEXT") var name: String?
+    @Flag("all-projects", help: "ignore the project in context") var allProjects: Bool
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
         let resolver = EntityResolver(session: session)
         var filter = JobFilter(include: ["most_recent_completed_run"])
-        if !invocation.has("all-projects") { filter.projectID = session.context.project?.id }
-        if let project = invocation.value("project") { filter.projectID = try await resolver.project(project).id }
-        if let environment = invocation.value("environment") { filter.environmentID = try await resolver.environment(environment).entry.id }
-        filter.nameContains = invocation.value("name")
+        if !allProjects { filter.projectID = session.context.project?.id }
+        if let project { filter.projectID = try await resolver.project(project).id }
+        if let environment { filter.environmentID = try await resolver.environment(environment).entry.id }
+        filter.nameContains = name
         let jobs = try await session.api().listJobs(accountID: account, filter: filter).collect()
         if filter.nameContains == nil, filter.environmentID == nil {
             session.listings.store(.items(of: jobs), for: .jobs(account: account, project: filter.projectID))
@@ -33,42 +30,38 @@ struct JobsCommand: ShellCommand {
                 return [String(job.id), job.name ?? "", job.environmentID.map(String.init) ?? "", schedule, lastText]
             },
             raw: \.raw
-        ).print(jobs, invocation: invocation, session: session, emptyMessage: "no jobs match")
+        ).print(jobs, output: output, session: session, emptyMessage: "no jobs match")
         return 0
     }
 }
 
 struct RunsCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("runs", summary: "runs, newest first (one page unless --all)",
-                    flags: [
-                        FlagSpec("job", value: .job, valueName: "J", help: "runs of this job (default: the context's)"),
-                        FlagSpec("status", value: .runStatus, valueName: "STATUS", repeatable: true,
-                                 help: "queued, starting, running, success, error, cancelled (repeatable)"),
-                        FlagSpec("limit", short: "n", value: .integer, valueName: "N", help: "how many (default 20, at most 100 a page)"),
-                        FlagSpec("all", help: "every page"),
-                        FlagSpec("all-jobs", help: "ignore the job in context"),
-                    ],
-                    examples: ["runs", "runs --status error --limit 5", "runs --job 43167 --all --json"])
-    }
+    static let configuration = CommandConfiguration("runs", summary: "runs, newest first (one page unless --all)",
+                                                    examples: ["runs", "runs --status error --limit 5", "runs --job 43167 --all --json"])
+    @Option("job", .job, valueName: "J", help: "runs of this job (default: the context's)") var job: String?
+    @Option("status", .runStatus, valueName: "STATUS", help: "queued, starting, running, success, error, cancelled (repeatable)")
+    var statuses: [String]
+    @Option("limit", short: "n", valueName: "N", help: "how many (default 20, at most 100 a page)") var limit = 20
+    @Flag("all", help: "every page") var all: Bool
+    @Flag("all-jobs", help: "ignore the job in context") var allJobs: Bool
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
         var filter = RunFilter(include: [.trigger])
-        if !invocation.has("all-jobs") { filter.jobID = session.context.job?.id }
-        if filter.jobID == nil, !invocation.has("all-jobs") { filter.projectID = session.context.project?.id }
-        if let job = invocation.value("job") { filter.jobID = try await session.requireJob(job) }
-        filter.statuses = try invocation.values("status").flatMap { $0.split(separator: ",").map(String.init) }.map { name in
+        if !allJobs { filter.jobID = session.context.job?.id }
+        if filter.jobID == nil, !allJobs { filter.projectID = session.context.project?.id }
+        if let job { filter.jobID = try await session.requireJob(job) }
+        filter.statuses = try statuses.flatMap { $0.split(separator: ",").map(String.init) }.map { name in
             guard let status = RunStatus(name: name) else {
                 throw CommandFailure.usage("runs: unknown status '\(name)'; use queued, starting, running, success, error or cancelled")
             }
             return status
         }
-        let limit = try invocation.integer("limit") ?? 20
         guard limit > 0 else { throw CommandFailure.usage("runs: --limit must be at least 1") }
         let client = try session.api()
         let runs: [Run]
-        if invocation.has("all") {
+        if all {
             runs = try await client.allRuns(accountID: account, filter: filter).collect()
         } else if limit <= 100 {
             runs = try await client.runs(accountID: account, filter: filter, limit: limit).items
@@ -82,7 +75,7 @@ struct RunsCommand: ShellCommand {
                  TimeText.duration(run.duration), run.trigger?.cause ?? ""]
             },
             raw: \.raw
-        ).print(runs, invocation: invocation, session: session, emptyMessage: "no runs match")
+        ).print(runs, output: output, session: session, emptyMessage: "no runs match")
         return 0
     }
 }

@@ -2,34 +2,18 @@ import DbtCloud
 import Foundation
 import Synchronization
 
-struct WaitOptions {
-    var interval: Double
-    var timeout: Double?
-
-    init(invocation: Invocation, session: Session) throws {
-        interval = session.settings.interval
-        if let text = invocation.value("interval") {
-            guard let seconds = DurationText.seconds(text), seconds > 0 else {
-                throw CommandFailure.usage("--interval: '\(text)' is not a duration; try 2s, 500ms or 1m")
-            }
-            interval = seconds
-        }
-        if let text = invocation.value("timeout") {
-            guard let seconds = DurationText.seconds(text), seconds > 0 else {
-                throw CommandFailure.usage("--timeout: '\(text)' is not a duration; try 90s, 10m or 1h")
-            }
-            timeout = seconds
-        }
-    }
-}
-
 /// Polls a run until it ends (gh run watch): progress on stderr, the final run on stdout,
 /// transient API failures retried without ending the wait.
 struct RunWaiter {
     let session: Session
-    let options: WaitOptions
+    let options: WaitTiming
 
-    func wait(accountID: Int, runID: Int, invocation: Invocation) async throws -> Int32 {
+    init(session: Session, options: WaitOptions) {
+        self.session = session
+        self.options = options.timing(in: session)
+    }
+
+    func wait(accountID: Int, runID: Int, output: OutputOptions) async throws -> Int32 {
         let client = try session.api()
         let started = Date()
         let progress = ProgressLine(console: session.console)
@@ -47,12 +31,12 @@ struct RunWaiter {
                 if run.isFinished {
                     progress.finish()
                     session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
-                    return report(run, invocation: invocation)
+                    return report(run, output: output)
                 }
             } catch is Deadline.Expired {
                 progress.finish()
                 throw timedOut(runID)
-            } catch let error as DbtCloudError where error.exitCode == ExitCode.network || error.status == 429 {
+            } catch let error as DbtCloudError where ErrorReport.exitCode(for: error.kind) == ExitCode.network {
                 if lastFailure == nil { progress.note("dbt Cloud did not answer (\(error.kind)); still waiting") }
                 lastFailure = error
             }
@@ -66,8 +50,8 @@ struct RunWaiter {
                        exitCode: ExitCode.waitTimedOut)
     }
 
-    private func report(_ run: Run, invocation: Invocation) -> Int32 {
-        RunSummary.print(run, invocation: invocation, session: session)
+    private func report(_ run: Run, output: OutputOptions) -> Int32 {
+        RunSummary.print(run, output: output, session: session)
         switch run.status {
         case .success?:
             return 0
@@ -96,20 +80,18 @@ enum ProgressText {
     }
 }
 
-/// On a terminal: one line redrawn in place. Through a pipe: one line per change.
+/// On a terminal: one status line redrawn in place. Through a pipe: one line per change.
 final class ProgressLine {
-    private let console: any Console
+    private let console: Console
     private var last = ""
-    private var drawn = false
 
-    init(console: any Console) {
+    init(console: Console) {
         self.console = console
     }
 
     func show(_ text: String) {
         if console.stderrIsTerminal {
-            console.err("\r\u{1B}[K" + text)
-            drawn = true
+            console.showStatus(text)
         } else if Self.withoutClock(text) != Self.withoutClock(last) {
             console.errorLine(text)
         }
@@ -122,8 +104,7 @@ final class ProgressLine {
     }
 
     func finish() {
-        if drawn { console.err("\n") }
-        drawn = false
+        console.endStatus()
     }
 
     private static func withoutClock(_ text: String) -> String {

@@ -1,28 +1,25 @@
 import DbtArtifacts
 
 struct SQLCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("sql", summary: "the compiled SQL of a node in a run",
-                    positionals: [PositionalSpec("NODE", .node)],
-                    flags: RunArtifacts.fileFlags + [
-                        FlagSpec("run", value: .run, valueName: "RUN", help: "another run than the context's"),
-                        FlagSpec("raw", help: "the node's source (raw) code instead"),
-                    ],
-                    examples: ["sql int_customer_order_history", "sql fct_orders --raw"])
-    }
+    static let configuration = CommandConfiguration("sql", summary: "the compiled SQL of a node in a run",
+                                                    examples: ["sql int_customer_order_history", "sql fct_orders --raw"])
+    @Argument("NODE", .node) var node: String
+    @OptionGroup var files: LocalArtifactOptions
+    @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
+    @Flag("raw", help: "the node's source (raw) code instead") var raw: Bool
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let artifacts = RunArtifacts(session: session, invocation: invocation)
-        let runID = artifacts.usesLocalFiles ? nil : try await session.requireRun(invocation.value("run"))
+    func run(in session: Session) async throws -> Int32 {
+        let artifacts = RunArtifacts(session: session, files: files)
+        let runID = artifacts.usesLocalFiles ? nil : try await session.requireRun(runRef)
         async let manifest = artifacts.manifest(runID: runID)
         let results = try await artifacts.runResults(runID: runID)
         let lookup = SQLLookup(results: results, manifest: try await manifest)
-        let uniqueID = try NodeChoice.pick(invocation.positionals[0], lookup.resolve(invocation.positionals[0]))
-        if invocation.has("raw") {
-            guard let raw = lookup.rawCode(for: uniqueID) else {
+        let uniqueID = try NodeChoice.pick(node, lookup.resolve(node))
+        if raw {
+            guard let source = lookup.rawCode(for: uniqueID) else {
                 throw CommandFailure.apiRefused("sql: no source code for \(uniqueID) (the manifest is needed: --manifest FILE)")
             }
-            session.console.out(raw.hasSuffix("\n") ? raw : raw + "\n")
+            session.console.out(source.hasSuffix("\n") ? source : source + "\n")
             return 0
         }
         switch lookup.compiledSQL(for: uniqueID) {
@@ -31,7 +28,7 @@ struct SQLCommand: ShellCommand {
             session.console.out(sql.hasSuffix("\n") ? sql : sql + "\n")
             return 0
         case .unavailable(let reason):
-            throw CommandFailure.apiRefused("sql: \(reason); 'sql \(invocation.positionals[0]) --raw' shows its source")
+            throw CommandFailure.apiRefused("sql: \(reason); 'sql \(node) --raw' shows its source")
         }
     }
 }

@@ -1,16 +1,20 @@
 import DbtCloud
 
 struct ShowCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("show", summary: "one object: the context's run by default, or LEVEL [ID]",
-                    positionals: [PositionalSpec("LEVEL", .contextLevel, optional: true), PositionalSpec("ID", .text, optional: true)],
-                    examples: ["show", "show job", "show run 902 --json"])
+    static let configuration = CommandConfiguration("show", summary: "one object: the context's run by default, or LEVEL [ID]",
+                                                    examples: ["show", "show job", "show run 902 --json"])
+    @Argument("LEVEL", .contextLevel) var levelWord: String?
+    @Argument("ID") var explicit: String?
+    @OptionGroup var output: OutputOptions
+
+    static func completionKind(_ declared: ArgumentKind, after arguments: [String]) -> ArgumentKind {
+        ShellContext.Level.objectKind(declared, after: arguments)
     }
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         let context = session.context
         let level: ShellContext.Level
-        if let word = invocation.positional(0) {
+        if let word = levelWord {
             guard let named = ShellContext.Level.named(word) else {
                 throw CommandFailure.usage("show: '\(word)' is not a level; levels: account, project, environment, job, run")
             }
@@ -21,7 +25,6 @@ struct ShowCommand: ShellCommand {
             }
             level = deepest
         }
-        let explicit = invocation.positional(1)
         let client = try session.api()
         let resolver = EntityResolver(session: session)
         func id() async throws -> Int {
@@ -46,13 +49,13 @@ struct ShowCommand: ShellCommand {
         case .run:
             let runID = try await id()
             let run = try await client.run(accountID: try session.requireAccount(), id: runID, include: [.trigger, .job, .runSteps])
-            if !session.wantsJSON(invocation) {
+            if !output.wantsJSON(in: session) {
                 RunDetailText.print(run, to: session.console)
                 return 0
             }
             raw = run.raw
         }
-        if session.wantsJSON(invocation) {
+        if output.wantsJSON(in: session) {
             session.console.line(raw.prettyText)
         } else {
             ObjectOutput.print(raw, session: session)
@@ -108,7 +111,7 @@ enum ObjectOutput {
 
 /// A run as a person reads it: status, timing, what triggered it, and its steps.
 enum RunDetailText {
-    static func print(_ run: Run, to console: any Console) {
+    static func print(_ run: Run, to console: Console) {
         var lines: [(String, String)] = [("run", String(run.id))]
         if let job = run.job { lines.append(("job", "\(job.id) \(job.name ?? "")")) } else if let jobID = run.jobID { lines.append(("job", String(jobID))) }
         lines.append(("status", (run.status?.name ?? "unknown") + (run.statusMessage.map { " (\($0))" } ?? "")))

@@ -1,24 +1,16 @@
 extension CommandRegistry {
     /// Every command of dbtsh, in the order `help` lists them.
-    public static var standard: CommandRegistry {
-        CommandRegistry(StandardCommandList.all)
-    }
-}
-
-enum StandardCommandList {
-    static var all: [any ShellCommand] {
-        [
-            UseCommand(), UnuseCommand(), ContextCommand(),
-            AccountsCommand(), ProjectsCommand(), EnvironmentsCommand(), JobsCommand(), RunsCommand(),
-            ConnectionsCommand(), RepositoriesCommand(), UsersCommand(), WebhooksCommand(),
-            ShowCommand(),
-            RunCommand(), WaitCommand(), CancelCommand(), RetryCommand(),
-            StepsCommand(), LogsCommand(), ArtifactsCommand(), ArtifactsGetCommand(),
-            FailuresCommand(), SQLCommand(), DiffCommand(),
-            CatalogBrowseCommand(), CatalogShowCommand(), CatalogSearchCommand(),
-            JobExportCommand(), JobImportCommand(), JobCreateCommand(), JobUpdateCommand(), JobDeleteCommand(),
-            APICommand(), QueryCommand(),
-            SetCommand(), HistoryCommand(), HelpCommand(registry: { .standard }), ExitCommand(),
-        ]
-    }
+    public static let standard = CommandRegistry([
+        UseCommand.self, UnuseCommand.self, ContextCommand.self,
+        AccountsCommand.self, ProjectsCommand.self, EnvironmentsCommand.self, JobsCommand.self, RunsCommand.self,
+        ConnectionsCommand.self, RepositoriesCommand.self, UsersCommand.self, WebhooksCommand.self,
+        ShowCommand.self,
+        RunCommand.self, WaitCommand.self, CancelCommand.self, RetryCommand.self,
+        StepsCommand.self, LogsCommand.self, ArtifactsCommand.self, ArtifactsGetCommand.self,
+        FailuresCommand.self, SQLCommand.self, DiffCommand.self,
+        CatalogBrowseCommand.self, CatalogShowCommand.self, CatalogSearchCommand.self,
+        JobExportCommand.self, JobImportCommand.self, JobCreateCommand.self, JobUpdateCommand.self, JobDeleteCommand.self,
+        APICommand.self, QueryCommand.self,
+        SetCommand.self, HistoryCommand.self, HelpCommand.self, ExitCommand.self,
+    ])
 }

@@ -1,19 +1,19 @@
 import DbtCloud
+import TerminalText
 
 struct StepsCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("steps", summary: "the steps of a run: index, name, status, duration; the failing step marked",
-                    positionals: [PositionalSpec("RUN", .run, optional: true)])
-    }
+    static let configuration = CommandConfiguration("steps", summary: "the steps of a run: index, name, status, duration; the failing step marked")
+    @Argument("RUN", .run) var runRef: String?
+    @OptionGroup var output: OutputOptions
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
-        let runID = try await session.requireRun(invocation.positional(0))
+        let runID = try await session.requireRun(runRef)
         let run = try await session.api().run(accountID: account, id: runID, include: [.runSteps])
         let steps = run.steps.sorted { ($0.index ?? 0) < ($1.index ?? 0) }
         session.listings.store(steps.compactMap { step in step.index.map { .init(id: String($0), label: step.name ?? "") } },
                                for: .steps(run: runID))
-        if session.wantsJSON(invocation) {
+        if output.wantsJSON(in: session) {
             session.console.line(JSONValue.array(steps.map(\.raw)).prettyText)
             return 0
         }
@@ -34,33 +34,29 @@ struct StepsCommand: ShellCommand {
 }
 
 struct LogsCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("logs", summary: "a step's log (default: the failing step, else the last)",
-                    positionals: [PositionalSpec("STEP", .step, optional: true)],
-                    flags: [
-                        FlagSpec("failed", help: "the step that failed"),
-                        FlagSpec("debug", help: "the full debug log instead of the console log"),
-                        FlagSpec("tail", value: .integer, valueName: "N", help: "only the last N lines"),
-                        FlagSpec("run", value: .run, valueName: "RUN", help: "another run than the context's"),
-                    ],
-                    examples: ["logs --failed", "logs 2 --tail 40", "logs --debug --failed"])
-    }
+    static let configuration = CommandConfiguration("logs", summary: "a step's log (default: the failing step, else the last)",
+                                                    examples: ["logs --failed", "logs 2 --tail 40", "logs --debug --failed"])
+    @Argument("STEP", .step) var stepText: String?
+    @Flag("failed", help: "the step that failed") var failedStep: Bool
+    @Flag("debug", help: "the full debug log instead of the console log") var debug: Bool
+    @Option("tail", valueName: "N", help: "only the last N lines") var tail: Int?
+    @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
+    func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
-        let runID = try await session.requireRun(invocation.value("run"))
+        let runID = try await session.requireRun(runRef)
         let client = try session.api()
         let run = try await client.run(accountID: account, id: runID, include: [.runSteps])
         let steps = run.steps.sorted { ($0.index ?? 0) < ($1.index ?? 0) }
         let failed = steps.first { $0.status == .error }
         let step: RunStep
-        if let text = invocation.positional(0) {
+        if let text = stepText {
             guard let index = Int(text), let found = steps.first(where: { $0.index == index }) else {
                 let known = steps.compactMap(\.index).map(String.init).joined(separator: ", ")
                 throw CommandFailure.usage("logs: run \(runID) has no step '\(text)'; steps: \(known.isEmpty ? "none yet" : known)")
             }
             step = found
-        } else if invocation.has("failed") {
+        } else if failedStep {
             guard let failed else { throw CommandFailure.usage("logs --failed: no step of run \(runID) failed (\(run.status?.name ?? "unknown"))") }
             step = failed
         } else {
@@ -68,18 +64,18 @@ struct LogsCommand: ShellCommand {
             step = chosen
         }
         var text: String
-        if invocation.has("debug") {
+        if debug {
             let full = try await client.step(accountID: account, id: step.id, includeDebugLogs: true)
             text = full.debugLogs ?? full.truncatedDebugLogs ?? ""
         } else {
             text = step.logs ?? ""
         }
-        if let tail = try invocation.integer("tail") {
+        if let tail {
             guard tail > 0 else { throw CommandFailure.usage("logs: --tail must be at least 1") }
             text = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(tail).joined(separator: "\n")
         }
         session.console.errorLine("step \(step.index ?? 0): \(step.name ?? "") (\(step.status?.name ?? "unknown"))")
-        session.console.out(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+        session.console.out(.log(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"))
         return 0
     }
 }

@@ -1,20 +1,23 @@
 import DbtCloud
 
 struct UseCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("use", summary: "set a level of the context by id, exact name or unique name prefix",
-                    discussion: "Setting a job also sets its project and environment; setting a run also sets its job. 'use run latest' and 'use run last-failed' pick from the current job's runs. A failed 'use' leaves the context unchanged.",
-                    positionals: [PositionalSpec("LEVEL", .contextLevel), PositionalSpec("ID|NAME", .text, variadic: true)],
-                    examples: ["use account 43", "use project analytics", "use job 'Nightly build'", "use run latest"])
+    static let configuration = CommandConfiguration(
+        "use", summary: "set a level of the context by id, exact name or unique name prefix",
+        discussion: "Setting a job also sets its project and environment; setting a run also sets its job. 'use run latest' and 'use run last-failed' pick from the current job's runs. A failed 'use' leaves the context unchanged.",
+        examples: ["use account 43", "use project analytics", "use job 'Nightly build'", "use run latest"])
+    @Argument("LEVEL", .contextLevel) var levelWord: String
+    @Argument("ID|NAME", help: "id, exact name or unique name prefix of that level") var words: [String]
+
+    static func completionKind(_ declared: ArgumentKind, after arguments: [String]) -> ArgumentKind {
+        ShellContext.Level.objectKind(declared, after: arguments)
     }
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let levelWord = invocation.positionals[0]
+    func run(in session: Session) async throws -> Int32 {
         guard let level = ShellContext.Level.named(levelWord) else {
             let hint = Suggestion.nearest(to: levelWord, in: ShellContext.Level.allCases.map(\.rawValue)).map { " (did you mean \($0)?)" } ?? ""
             throw CommandFailure.usage("use: '\(levelWord)' is not a level\(hint); levels: account, project, environment, job, run")
         }
-        let text = invocation.positionals[1...].joined(separator: " ")
+        let text = words.joined(separator: " ")
         var context = session.context
         let resolver = EntityResolver(session: session)
         switch level {
@@ -96,17 +99,33 @@ enum BackgroundRefresh {
 }
 
 struct UnuseCommand: ShellCommand {
-    var spec: CommandSpec {
-        CommandSpec("unuse", summary: "clear a level of the context and those below it (default: run)",
-                    positionals: [PositionalSpec("LEVEL", .contextLevel, optional: true)])
-    }
+    static let configuration = CommandConfiguration("unuse", summary: "clear a level of the context and those below it (default: run)")
+    @Argument("LEVEL", .contextLevel, help: "account, project, environment, job or run (default: run)") var word = "run"
 
-    func run(_ invocation: Invocation, in session: Session) async throws -> Int32 {
-        let word = invocation.positional(0) ?? "run"
+    func run(in session: Session) async throws -> Int32 {
         guard let level = ShellContext.Level.named(word) else {
             throw CommandFailure.usage("unuse: '\(word)' is not a level; levels: account, project, environment, job, run")
         }
         session.updateContext { $0.clear(from: level) }
         return 0
+    }
+}
+
+extension ShellContext.Level {
+    /// The kind of object a level names: `use job <TAB>` completes jobs.
+    var objectKind: ArgumentKind {
+        switch self {
+        case .account: .account
+        case .project: .project
+        case .environment: .environment
+        case .job: .job
+        case .run: .run
+        }
+    }
+
+    /// For `use LEVEL ID` and `show LEVEL ID`: the ID is an object of the level typed before it.
+    static func objectKind(_ declared: ArgumentKind, after arguments: [String]) -> ArgumentKind {
+        guard arguments.count >= 1, declared == .text else { return declared }
+        return named(arguments[0])?.objectKind ?? .text
     }
 }

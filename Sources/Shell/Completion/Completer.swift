@@ -20,13 +20,13 @@ public struct CompletionResult: Sendable, Equatable {
 /// Tab completion in two stages (pgcli): what kind of thing goes here (pure), then which
 /// items of that kind match (static lists, or the session's listing cache).
 public struct Completer: Sendable {
-    public let registry: CommandRegistry
     public let session: Session
 
-    public init(registry: CommandRegistry, session: Session) {
-        self.registry = registry
+    public init(session: Session) {
         self.session = session
     }
+
+    public var registry: CommandRegistry { session.registry }
 
     public func complete(_ textBeforeCursor: String) -> CompletionResult {
         let partial = Lexer().partial(textBeforeCursor)
@@ -92,7 +92,8 @@ enum CompletionSlot: Equatable {
             kinds += Array(repeating: variadic.kind, count: max(0, positionalCount - kinds.count + 1))
         }
         guard positionalCount < kinds.count else { return .nothing }
-        return .argument(DependentKind.resolve(kinds[positionalCount], arguments: arguments, spec: spec), command: words)
+        let typed = arguments.filter { !$0.hasPrefix("-") }
+        return .argument(command.completionKind(kinds[positionalCount], after: typed), command: words)
     }
 
     static func positionalCount(_ arguments: [String], spec: CommandSpec) -> Int {
@@ -112,33 +113,10 @@ enum CompletionSlot: Equatable {
     }
 }
 
-/// Kinds that depend on an earlier word: `use job <TAB>` wants a job; `set output <TAB>` a format.
-enum DependentKind {
-    static func resolve(_ kind: ArgumentKind, arguments: [String], spec: CommandSpec) -> ArgumentKind {
-        let words = arguments.filter { !$0.hasPrefix("-") }
-        switch kind {
-        case .settingValue:
-            guard let key = words.first else { return .text }
-            return .choice(Settings.values(for: key))
-        case .text where spec.positionals.first?.kind == .contextLevel:
-            guard let levelWord = words.first, let level = ShellContext.Level.named(levelWord) else { return .text }
-            switch level {
-            case .account: return .account
-            case .project: return .project
-            case .environment: return .environment
-            case .job: return .job
-            case .run: return .run
-            }
-        default:
-            return kind
-        }
-    }
-}
-
 enum StaticCandidates {
     static func words(for kind: ArgumentKind, command: [String], session: Session) -> [String]? {
         if let choices = choices(of: kind) { return choices }
-        if case .verb = kind { return CommandRegistry.standard.verbs }
+        if case .verb = kind { return session.registry.verbs }
         return nil
     }
 

@@ -13,15 +13,3 @@ public struct CommandFailure: Error, CustomStringConvertible, Sendable, Equatabl
     public static func usage(_ message: String) -> CommandFailure { CommandFailure(message, exitCode: ExitCode.usage) }
     public static func apiRefused(_ message: String) -> CommandFailure { CommandFailure(message, exitCode: ExitCode.apiRefused) }
 }
-
-public enum ExitCode {
-    public static let success: Int32 = 0
-    public static let runFailed: Int32 = 1
-    public static let usage: Int32 = 2
-    public static let apiRefused: Int32 = 3
-    public static let auth: Int32 = 4
-    public static let network: Int32 = 5
-    public static let waitTimedOut: Int32 = 6
-    public static let runCancelled: Int32 = 7
-    public static let interrupted: Int32 = 130
-}

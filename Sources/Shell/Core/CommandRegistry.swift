@@ -1,13 +1,16 @@
 /// The single list of commands: it feeds dispatch, `help` and completion.
 public struct CommandRegistry: Sendable {
-    public let commands: [any ShellCommand]
+    let commands: [any ShellCommand.Type]
 
-    public init(_ commands: [any ShellCommand]) {
+    init(_ commands: [any ShellCommand.Type]) {
         self.commands = commands
     }
 
+    /// The grammar and help of every command, in the order `help` lists them.
+    public var specs: [CommandSpec] { commands.map { $0.spec } }
+
     /// Finds the command named by the first one or two words; returns how many words it used.
-    public func lookup(_ words: [String]) -> (command: any ShellCommand, consumed: Int)? {
+    func lookup(_ words: [String]) -> (command: any ShellCommand.Type, consumed: Int)? {
         if words.count >= 2, let command = command(named: words[0] + " " + words[1]) {
             return (command, 2)
         }
@@ -17,15 +20,18 @@ public struct CommandRegistry: Sendable {
         return nil
     }
 
-    public func command(named name: String) -> (any ShellCommand)? {
-        commands.first { $0.spec.name == name || $0.spec.aliases.contains(name) }
+    func command(named name: String) -> (any ShellCommand.Type)? {
+        commands.first { $0.configuration.name == name || $0.configuration.aliases.contains(name) }
     }
+
+    /// The spec of the command named by the first one or two words.
+    public func spec(of words: [String]) -> CommandSpec? { lookup(words)?.command.spec }
 
     /// First words that start a command, aliases included.
     public var verbs: [String] {
         var seen: [String] = []
         for command in commands {
-            for name in [command.spec.name] + command.spec.aliases {
+            for name in [command.configuration.name] + command.configuration.aliases {
                 let first = String(name.split(separator: " ")[0])
                 if !seen.contains(first) { seen.append(first) }
             }
@@ -36,7 +42,7 @@ public struct CommandRegistry: Sendable {
     /// Second words of the two-word commands that begin with `verb`.
     public func subverbs(of verb: String) -> [String] {
         commands.compactMap { command -> String? in
-            let parts = command.spec.name.split(separator: " ")
+            let parts = command.configuration.name.split(separator: " ")
             return parts.count == 2 && parts[0] == verb ? String(parts[1]) : nil
         }
     }

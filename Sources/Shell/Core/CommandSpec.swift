@@ -17,7 +17,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case verb
 }
 
-public struct FlagSpec: Sendable {
+/// An option as declared by `@Option` or `@Flag`.
+public struct FlagSpec: Sendable, Equatable {
     public var name: String
     public var short: Character?
     /// nil for a boolean switch.
@@ -40,19 +41,26 @@ public struct FlagSpec: Sendable {
         let shown = value == nil ? "--\(name)" : "--\(name) \(valueName)"
         return repeatable ? "[\(shown)…]" : "[\(shown)]"
     }
+
+    /// `--help`, which every command takes.
+    static let help = FlagSpec("help", short: "h", help: "show this help")
 }
 
-public struct PositionalSpec: Sendable {
+/// A positional argument as declared by `@Argument`.
+public struct PositionalSpec: Sendable, Equatable {
     public var name: String
     public var kind: ArgumentKind
     public var optional: Bool
     public var variadic: Bool
+    /// What `help` says of it; nil: a description of its kind.
+    public var help: String?
 
-    public init(_ name: String, _ kind: ArgumentKind, optional: Bool = false, variadic: Bool = false) {
+    public init(_ name: String, _ kind: ArgumentKind, optional: Bool = false, variadic: Bool = false, help: String? = nil) {
         self.name = name
         self.kind = kind
         self.optional = optional
         self.variadic = variadic
+        self.help = help
     }
 
     var usage: String {
@@ -61,38 +69,32 @@ public struct PositionalSpec: Sendable {
     }
 }
 
-/// The grammar and help of one command. `name` may be two words (`job export`).
+/// The grammar and help of one command, derived from its declarations.
 public struct CommandSpec: Sendable {
     public var name: String
     public var aliases: [String]
     public var summary: String
     public var discussion: String
     public var positionals: [PositionalSpec]
+    /// The declared options, without `--help`.
     public var flags: [FlagSpec]
     /// True when the command changes dbt Cloud (refused under `--readonly`).
     public var mutates: Bool
     public var examples: [String]
 
-    public init(_ name: String, aliases: [String] = [], summary: String, discussion: String = "",
-                positionals: [PositionalSpec] = [], flags: [FlagSpec] = [], mutates: Bool = false,
-                examples: [String] = []) {
-        self.name = name
-        self.aliases = aliases
-        self.summary = summary
-        self.discussion = discussion
-        self.positionals = positionals
-        self.flags = flags
-        self.mutates = mutates
-        self.examples = examples
+    init(_ configuration: CommandConfiguration, declarations: [DeclaredElement]) {
+        name = configuration.name
+        aliases = configuration.aliases
+        summary = configuration.summary
+        discussion = configuration.discussion
+        mutates = configuration.mutates
+        examples = configuration.examples
+        positionals = declarations.compactMap { if case .positional(let spec) = $0 { spec } else { nil } }
+        flags = declarations.compactMap { if case .flag(let spec) = $0 { spec } else { nil } }
     }
 
-    public var allFlags: [FlagSpec] { flags + CommandSpec.commonFlags }
-
-    static let commonFlags: [FlagSpec] = [
-        FlagSpec("output", value: .choice(["table", "json"]), valueName: "table|json", help: "output format for this command"),
-        FlagSpec("json", help: "same as --output json"),
-        FlagSpec("help", short: "h", help: "show this help"),
-    ]
+    /// Every option the command accepts: its own and `--help`.
+    public var allFlags: [FlagSpec] { flags + [FlagSpec.help] }
 
     public var usage: String {
         ([name] + positionals.map(\.usage) + flags.map(\.usage)).joined(separator: " ")

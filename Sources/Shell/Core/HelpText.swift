@@ -5,7 +5,7 @@ enum HelpText {
         if !spec.positionals.isEmpty {
             text += "\narguments:\n"
             for argument in spec.positionals {
-                text += "  \(argument.name.padding(20))\(describe(argument.kind))\n"
+                text += "  \(argument.name.padding(20))\(argument.help ?? describe(argument.kind))\n"
             }
         }
         text += "\noptions:\n"
@@ -24,11 +24,13 @@ enum HelpText {
 
     static func overview(_ registry: CommandRegistry) -> String {
         var text = "dbtsh: a shell for dbt Cloud. Commands act on the context (see 'context').\n\n"
-        let width = min(24, (registry.commands.map(\.spec.name.count).max() ?? 10) + 2)
-        for command in registry.commands {
-            text += "  \(command.spec.name.padding(width))\(command.spec.summary)\n"
+        let configurations = registry.commands.map { $0.configuration }
+        let width = min(24, (configurations.map(\.name.count).max() ?? 10) + 2)
+        for configuration in configurations {
+            text += "  \(configuration.name.padding(width))\(configuration.summary)\n"
         }
         text += "\n'help VERB' or 'VERB --help' for details. Ctrl-C stops a command, Ctrl-D leaves.\n"
+        text += "\n" + ExitCode.summary() + "\n"
         return text
     }
 

@@ -1,13 +1,15 @@
+import TerminalText
+
 /// Runs lines of shell input: lexes, finds each command, parses its words and runs it,
 /// turning every failure into one line on stderr and an exit status.
 public final class Interpreter: Sendable {
     public let session: Session
-    public let registry: CommandRegistry
 
-    public init(session: Session, registry: CommandRegistry) {
+    public init(session: Session) {
         self.session = session
-        self.registry = registry
     }
+
+    public var registry: CommandRegistry { session.registry }
 
     /// Executes every command on the line; with errexit in a script, stops at the first failure.
     public func execute(_ line: String) async -> Int32 {
@@ -49,28 +51,20 @@ public final class Interpreter: Sendable {
             return report(CommandFailure.usage("unknown command '\(verb)'\(hint); type 'help' for the list"))
         }
         do {
-            let invocation = try Invocation.parse(Array(words.dropFirst(consumed)), spec: command.spec)
-            if invocation.has("help") {
-                session.console.out(HelpText.forCommand(command.spec))
+            let spec = command.spec
+            let parsed = try ParsedWords.parse(Array(words.dropFirst(consumed)), spec: spec)
+            if parsed.asksForHelp {
+                session.console.out(HelpText.forCommand(spec))
                 return 0
             }
-            if command.spec.mutates, session.settings.readonly {
-                throw CommandFailure.usage("\(command.spec.name): refused, the session is read-only (--readonly, DBT_CLOUD_READONLY or 'set readonly on')")
+            let bound = try command.bind(parsed)
+            if spec.mutates, session.settings.readonly {
+                throw CommandFailure.usage("\(spec.name): refused, the session is read-only (--readonly, DBT_CLOUD_READONLY or 'set readonly on')")
             }
-            guard session.settings.pager, session.interactive,
-                  let console = session.console as? any PageableConsole, console.stdoutIsTerminal else {
-                return try await command.run(invocation, in: session)
+            guard session.settings.pager, session.interactive, session.console.stdoutIsTerminal else {
+                return try await bound.run(in: session)
             }
-            console.startHolding()
-            let status: Int32
-            do {
-                status = try await command.run(invocation, in: session)
-            } catch {
-                console.writeDirectly(console.stopHolding())
-                throw error
-            }
-            Pager.present(console.stopHolding(), console: console)
-            return status
+            return try await Pager.paging(session.console) { try await bound.run(in: session) }
         } catch {
             return report(error)
         }
@@ -82,7 +76,7 @@ public final class Interpreter: Sendable {
         // Ctrl-C: the loop that cancelled the command says so, once.
         if failure.exitCode != ExitCode.interrupted {
             let message = session.services.token.map { $0.redact(failure.message) } ?? failure.message
-            session.console.errorLine("error: " + message)
+            session.console.errorLine("error: " + VisibleControls.escaping(message, .singleLine))
         }
         return failure.exitCode
     }

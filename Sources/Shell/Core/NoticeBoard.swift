@@ -1,4 +1,5 @@
 import Synchronization
+import TerminalText
 
 /// Messages that arrive while the user types (a run finished in the background); the
 /// interactive line editor prints them above the prompt.
@@ -13,8 +14,9 @@ public final class NoticeBoard: Sendable {
 
     public var isConnected: Bool { sink.withLock { $0 != nil } }
 
+    /// Posts one line; control characters in it (a name from the network) are made visible.
     public func post(_ message: String) {
         let current = sink.withLock { $0 }
-        current?(message)
+        current?(VisibleControls.escaping(message, .singleLine))
     }
 }

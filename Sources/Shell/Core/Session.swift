@@ -1,13 +1,16 @@
 import Foundation
 import Synchronization
+import TerminalText
 
 /// Everything a command sees: the context, the settings, the console, the API client and
 /// the caches. Shared between the main thread (prompt, completion) and command tasks.
 public final class Session: Sendable {
-    public let console: any Console
+    public let console: Console
     public let interactive: Bool
     public let historyFile: URL?
     public let services: Services
+    /// The commands this session runs, completes and documents.
+    public let registry: CommandRegistry
     public let completionSource: any CompletionSource
     public let listings = ListingCache()
     public let notices = NoticeBoard()
@@ -21,10 +24,13 @@ public final class Session: Sendable {
         var subShell: (any SubShell)?
     }
 
-    public init(console: any Console, interactive: Bool, settings: Settings = Settings(),
-                context: ShellContext = ShellContext(), historyFile: URL? = nil, services: Services = Services()) {
+    public init(console: Console, interactive: Bool, settings: Settings = Settings(),
+                context: ShellContext = ShellContext(), historyFile: URL? = nil, services: Services = Services(),
+                registry: CommandRegistry = .standard) {
         self.console = console
+        console.colour = settings.color
         self.services = services
+        self.registry = registry
         self.completionSource = LiveCompletionSource()
         self.interactive = interactive
         self.historyFile = historyFile
@@ -38,7 +44,10 @@ public final class Session: Sendable {
 
     public var settings: Settings {
         get { state.withLock { $0.settings } }
-        set { state.withLock { $0.settings = newValue } }
+        set {
+            state.withLock { $0.settings = newValue }
+            console.colour = newValue.color
+        }
     }
 
     public func updateContext(_ change: (inout ShellContext) -> Void) {
@@ -46,7 +55,11 @@ public final class Session: Sendable {
     }
 
     public func updateSettings(_ change: (inout Settings) throws -> Void) throws {
-        try state.withLock { try change(&$0.settings) }
+        let colour = try state.withLock { state in
+            try change(&state.settings)
+            return state.settings.color
+        }
+        console.colour = colour
     }
 
     /// Set by `exit`; the driver stops reading when it is set.
@@ -55,7 +68,8 @@ public final class Session: Sendable {
         set { state.withLock { $0.exitRequest = newValue } }
     }
 
-    public var prompt: String { subShell?.prompt ?? context.prompt }
+    /// The prompt, with any control character of a name from the network made visible.
+    public var prompt: String { VisibleControls.escaping(subShell?.prompt ?? context.prompt, .singleLine) }
 
     /// A mode such as `catalog browse` that takes the following lines until it leaves.
     public var subShell: (any SubShell)? { state.withLock { $0.subShell } }

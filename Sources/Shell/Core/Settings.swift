@@ -1,7 +1,3 @@
-public enum OutputFormat: String, Sendable, CaseIterable {
-    case table, json
-}
-
 /// The `set KEY VALUE` knobs of a session.
 public struct Settings: Sendable, Equatable {
     public var output: OutputFormat = .table
@@ -9,9 +5,17 @@ public struct Settings: Sendable, Equatable {
     public var interval: Double = 3
     public var errexit: Bool = true
     public var pager: Bool = false
-    public var readonly: Bool = false
+    public private(set) var readonly: Bool = false
+    /// Read-only set by `--readonly` or `DBT_CLOUD_READONLY`: it holds for the whole process.
+    public private(set) var readonlyIsFixed = false
 
     public init() {}
+
+    /// Read-only for the whole process: `set readonly off` is refused from now on.
+    public mutating func fixReadonly() {
+        readonly = true
+        readonlyIsFixed = true
+    }
 
     public static let keys = ["output", "color", "interval", "errexit", "pager", "readonly"]
 
@@ -32,7 +36,12 @@ public struct Settings: Sendable, Equatable {
         case "color": color = try Self.switchValue(key, value)
         case "errexit": errexit = try Self.switchValue(key, value)
         case "pager": pager = try Self.switchValue(key, value)
-        case "readonly": readonly = try Self.switchValue(key, value)
+        case "readonly":
+            let wanted = try Self.switchValue(key, value)
+            if !wanted, readonlyIsFixed {
+                throw CommandFailure.usage("set readonly off: refused, read-only was set by --readonly or DBT_CLOUD_READONLY and holds for the whole session")
+            }
+            readonly = wanted
         case "interval":
             guard let seconds = DurationText.seconds(value), seconds > 0 else {
                 throw CommandFailure.usage("set interval: '\(value)' is not a duration; try 2s, 500ms or 1m")

@@ -6,7 +6,7 @@ public final class ShellDriver: Sendable {
     public enum Decision: Sendable, Equatable {
         case readMore(prompt: String)
         case proceed
-        case exit(Int32)
+        case stop(Int32)
     }
 
     public let interpreter: Interpreter
@@ -42,8 +42,8 @@ public final class ShellDriver: Sendable {
         guard !input.allSatisfy(\.isWhitespace) else { return .proceed }
         let status = await interpreter.execute(input)
         state.withLock { $0.lastStatus = status }
-        if let requested = session.exitRequest { return .exit(requested) }
-        if status != 0, !session.interactive, session.settings.errexit { return .exit(status) }
+        if let requested = session.exitRequest { return .stop(requested) }
+        if status != 0, !session.interactive, session.settings.errexit { return .stop(status) }
         return .proceed
     }
 
@@ -51,7 +51,7 @@ public final class ShellDriver: Sendable {
     public func interrupted() -> Decision {
         state.withLock { $0.pending = "" }
         if session.interactive { return .proceed }
-        return .exit(ExitCode.interrupted)
+        return .stop(ExitCode.interrupted)
     }
 
     /// End of input: an interactive shell leaves with 0, a script with its last status.

@@ -15,8 +15,8 @@ struct ListingOutput<Item> {
         self.raw = raw
     }
 
-    func print(_ items: [Item], invocation: Invocation, session: Session, emptyMessage: String) {
-        if session.wantsJSON(invocation) {
+    func print(_ items: [Item], output: OutputOptions, session: Session, emptyMessage: String) {
+        if output.wantsJSON(in: session) {
             session.console.line(JSONValue.array(items.map(raw)).prettyText)
             return
         }

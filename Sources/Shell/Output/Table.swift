@@ -1,5 +1,8 @@
+import TerminalText
+
 /// Aligned columns: sized to the terminal on a terminal (the widest column is cut with
-/// an ellipsis), the same without colour or truncation through a pipe.
+/// an ellipsis), the same without truncation through a pipe. The header is styled as a
+/// heading (bold where colour is on).
 public struct Table: Sendable {
     public var headers: [String]
     public var rows: [[String]]
@@ -12,18 +15,19 @@ public struct Table: Sendable {
         self.numeric = numeric
     }
 
-    public func render(width: Int?, color: Bool = false) -> String {
-        guard !headers.isEmpty else { return "" }
-        let cells = rows.map { row in (0..<headers.count).map { $0 < row.count ? Self.singleLine(row[$0]) : "" } }
+    /// The table, each line after `indent`; cells show their first line with control characters made visible.
+    public func render(width: Int?, indent: String = "") -> ConsoleText {
+        guard !headers.isEmpty else { return ConsoleText() }
+        let cells = rows.map { row in (0..<headers.count).map { $0 < row.count ? Self.cell(row[$0]) : "" } }
         var widths = headers.map(\.count)
         for row in cells {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
-        if let width { widths = Self.fit(widths, into: width) }
-        var text = ""
-        let header = render(row: headers, widths: widths)
-        text += (color ? "\u{1B}[1m" + header + "\u{1B}[0m" : header) + "\n"
-        for row in cells { text += render(row: row, widths: widths) + "\n" }
+        if let width { widths = Self.fit(widths, into: width - indent.count) }
+        var text = ConsoleText(indent)
+        text.append(render(row: headers, widths: widths), style: .heading)
+        text.append("\n")
+        for row in cells { text.append(indent + render(row: row, widths: widths) + "\n") }
         return text
     }
 
@@ -40,6 +44,11 @@ public struct Table: Sendable {
             }
         }
         return parts.joined(separator: "  ")
+    }
+
+    /// A cell as shown: its first line, control characters made visible (so widths are true).
+    static func cell(_ text: String) -> String {
+        VisibleControls.escaping(singleLine(text), .singleLine)
     }
 
     static func singleLine(_ text: String) -> String {
@@ -59,11 +68,7 @@ public struct Table: Sendable {
 }
 
 extension Session {
-    public func wantsJSON(_ invocation: Invocation) -> Bool {
-        invocation.wantsJSON ?? (settings.output == .json)
-    }
-
     public func printTable(_ table: Table) {
-        console.out(table.render(width: console.width, color: settings.color && console.stdoutIsTerminal))
+        console.out(table.render(width: console.width))
     }
 }

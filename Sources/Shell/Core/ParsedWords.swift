@@ -1,31 +1,13 @@
-/// A command's words parsed against its spec.
-public struct Invocation: Sendable {
-    public var spec: CommandSpec
-    public var positionals: [String]
-    public var flagValues: [String: [String]]
+/// A command's words sorted against its spec: positionals, and the raw values of each option
+/// given. The declarations turn them into typed values (`ShellCommand.bind`).
+struct ParsedWords: Sendable {
+    var positionals: [String]
+    var flagValues: [String: [String]]
 
-    public func has(_ flag: String) -> Bool { flagValues[flag] != nil }
-    public func value(_ flag: String) -> String? { flagValues[flag]?.last }
-    public func values(_ flag: String) -> [String] { flagValues[flag] ?? [] }
-    public func positional(_ index: Int) -> String? { index < positionals.count ? positionals[index] : nil }
+    var asksForHelp: Bool { flagValues[FlagSpec.help.name] != nil }
 
-    public func integer(_ flag: String) throws -> Int? {
-        guard let text = value(flag) else { return nil }
-        guard let number = Int(text) else { throw CommandFailure.usage("--\(flag) expects a whole number, not '\(text)'") }
-        return number
-    }
-
-    public var wantsJSON: Bool? {
-        if has("json") { return true }
-        switch value("output") {
-        case "json": return true
-        case "table": return false
-        default: return nil
-        }
-    }
-
-    /// Parses words after the verb. Flags may appear anywhere; `--` ends them.
-    public static func parse(_ words: [String], spec: CommandSpec) throws -> Invocation {
+    /// Parses words after the verb. Options may appear anywhere; `--` ends them.
+    static func parse(_ words: [String], spec: CommandSpec) throws -> ParsedWords {
         var positionals: [String] = []
         var flags: [String: [String]] = [:]
         let known = spec.allFlags
@@ -86,17 +68,16 @@ public struct Invocation: Sendable {
             }
             flags[flag.name, default: []].append(value)
         }
-        let invocation = Invocation(spec: spec, positionals: positionals, flagValues: flags)
-        if !invocation.has("help") { try invocation.checkPositionalCount() }
-        return invocation
+        let parsed = ParsedWords(positionals: positionals, flagValues: flags)
+        if !parsed.asksForHelp { try parsed.checkPositionalCount(spec) }
+        return parsed
     }
 
-    private func checkPositionalCount() throws {
-        let required = spec.positionals.filter { !$0.optional }.count
+    private func checkPositionalCount(_ spec: CommandSpec) throws {
+        let required = spec.positionals.filter { !$0.optional }
         let variadic = spec.positionals.contains { $0.variadic }
-        if positionals.count < required {
-            let missing = spec.positionals.filter { !$0.optional }[positionals.count].name
-            throw CommandFailure.usage("\(spec.name): missing \(missing); usage: \(spec.usage)")
+        if positionals.count < required.count {
+            throw CommandFailure.usage("\(spec.name): missing \(required[positionals.count].name); usage: \(spec.usage)")
         }
         if !variadic, positionals.count > spec.positionals.count {
             throw CommandFailure.usage("\(spec.name): unexpected argument '\(positionals[spec.positionals.count])'; usage: \(spec.usage)")
