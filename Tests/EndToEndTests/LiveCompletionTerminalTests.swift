@@ -29,6 +29,8 @@ struct LiveCompletionTerminalTests {
         try shell.type("use job \t")
         _ = shell.drain(for: 0.3)
         try shell.type("\t")
+        try shell.expect("Display all 90 possibilities? (y or n)", timeout: 10)
+        try shell.type("y")
         try shell.expect("43167  Nightly build", timeout: 10)
         try shell.expect("43168  Hourly refresh", timeout: 10)
         try leave(shell)

@@ -95,7 +95,7 @@ enum ShapeJobs {
         pair(43207, "Release build", "build of the release branch", pass: 969, shape: .gitCloneFailure, hour: 11,
              branch: "release/2026-12"),
         pair(43208, "Backfill", "full build for a backfill", pass: 971, shape: .cancelled, hour: 12),
-        pair(43209, "Hourly marts", "build with a 10-minute timeout", pass: 973, shape: .timedOut, hour: 13,
+        pair(43209, "Marts with timeout", "build with a 10-minute timeout", pass: 973, shape: .timedOut, hour: 13,
              timeout: DemoShape.timeoutSeconds),
         pair(43210, "Continuous build", "build that is running now", pass: 975, shape: .running, hour: 14),
         pair(43211, "Ad-hoc build", "build whose artifacts were lost", pass: 977, shape: .artifactsNotSaved, hour: 15),
