@@ -306,3 +306,23 @@ import Testing
         #expect(StepRole(stepName: "Something else") == .other)
     }
 }
+
+@Suite struct RunStoryJSONTests {
+    @Test func aStoryEncodesForOutputJSON() throws {
+        let run = try ShapeRun.withPreamble(.error, "dbt build", .error, "multiple_failures/steps/2_build")
+        let story = RunStory(run: run, evidence: try ShapeRun.evidence(for: RunStory.evidenceNeeded(for: run), in: "multiple_failures/steps/2_build"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(story)) as? [String: Any])
+        #expect(object["verdict"] as? String == "node errors")
+        #expect((object["step"] as? [String: Any])?["status"] as? String == "error")
+        #expect((object["step"] as? [String: Any])?["log"] == nil, "the log is not repeated in JSON")
+        let nodes = try #require(object["nodes"] as? [String: Any])
+        let failures = try #require(nodes["failures"] as? [[String: Any]])
+        #expect(failures.compactMap { $0["kind"] as? String }.sorted() == ["compilation", "database", "seed", "snapshot", "test failure"])
+        let excerpt = try #require(failures.first { $0["kind"] as? String == "database" }?["sql_excerpt"] as? [String: Any])
+        #expect(excerpt["reported_line"] as? Int == 24)
+        #expect((nodes["skip_groups"] as? [[String: Any]])?.first?["count"] as? Int == 13)
+        #expect((object["next_steps"] as? [String])?.first == "failures")
+    }
+}
