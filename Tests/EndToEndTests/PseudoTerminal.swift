@@ -175,6 +175,22 @@ final class PseudoTerminal {
         }
     }
 
+    /// Presses `keys` (TAB) until `text` appears: a listing that completion fetches in the
+    /// background shows on a later press when the machine is slow, never on a fixed schedule.
+    @discardableResult
+    func pressUntil(_ text: String, keys: String = "\t", attempts: Int = 15, each: Double = 2) throws -> String {
+        var lastFailure: (any Error)?
+        for _ in 0..<attempts {
+            try type(keys)
+            do {
+                return try expect(text, timeout: each)
+            } catch {
+                lastFailure = error
+            }
+        }
+        throw lastFailure ?? Failure(description: "expected \(text.debugDescription) after pressing \(keys.debugDescription)")
+    }
+
     /// Reads whatever arrives within `seconds` and returns the unconsumed output, consuming it.
     func drain(for seconds: Double) -> String {
         let deadline = Date().addingTimeInterval(seconds)
