@@ -124,7 +124,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox"], swiftSettings: strict),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["dbtsh", "Sandbox", "TestSupport"], swiftSettings: strict),
     ]

@@ -20,10 +20,11 @@ struct HostileShell {
         retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), budget: .seconds(30)))
 
     /// For servers that never answer: silence ends an attempt after 0.5 s, one attempt 2 s, and
-    /// the 8 s budget leaves room for a second attempt even when the machine is busy.
+    /// the 20 s budget leaves room for a second attempt even when a busy machine starves the
+    /// timers for seconds (unloaded, the 12-attempt cap ends it after about 6 s).
     static let impatient = ClientOptions(
         connectTimeout: .seconds(10), idleTimeout: .milliseconds(500), requestTimeout: .seconds(2), noticeDelay: .milliseconds(200),
-        retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), budget: .seconds(8)))
+        retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), budget: .seconds(20)))
 
     var posts: [HostileRequest] { server.requests.filter { $0.method == "POST" } }
 
