@@ -39,11 +39,13 @@ struct APICommand: ShellCommand {
             body = parsed
         }
         if paginate { return try await fetchAllPages(path, method: method, body: body, session: session) }
-        let response = try await session.api().send(method, path, body: body)
+        let client = try session.api()
+        let response = try await client.send(method, path, body: body)
+        // A server may echo the request back, Authorization header included.
         if let json = response.json {
-            session.console.line(json.prettyText)
+            session.console.line(client.redact(json.prettyText))
         } else {
-            session.console.out(String(decoding: response.body, as: UTF8.self))
+            session.console.out(client.redact(String(decoding: response.body, as: UTF8.self)))
         }
         return 0
     }
@@ -51,8 +53,9 @@ struct APICommand: ShellCommand {
     private func fetchAllPages(_ path: String, method: String, body: JSONValue?, session: Session) async throws -> Int32 {
         guard method == "GET", body == nil else { throw CommandFailure.usage("api: --paginate goes with GET and no --data") }
         guard (1...100_000).contains(maxItems) else { throw CommandFailure.usage("api: --max-items is a number from 1 to 100000") }
-        let merged = try await session.api().getAllPages(path, maxItems: maxItems)
-        session.console.line(merged.json.prettyText)
+        let client = try session.api()
+        let merged = try await client.getAllPages(path, maxItems: maxItems)
+        session.console.line(client.redact(merged.json.prettyText))
         guard merged.json["data"]?.arrayValue != nil else {
             session.console.errorLine("api: the answer's data is not a list: printed as it came")
             return 0

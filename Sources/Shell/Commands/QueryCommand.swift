@@ -31,12 +31,12 @@ struct QueryCommand: ShellCommand {
         let variables = try QueryText.variables(for: query, assignments: assignments, context: session.context)
         let client = try session.api()
         guard paginate else {
-            session.console.line(try await client.graphQL(query: query, variables: variables).prettyText)
+            session.console.line(client.redact(try await client.graphQL(query: query, variables: variables).prettyText))
             return 0
         }
         guard (1...10_000).contains(maxPages) else { throw CommandFailure.usage("\(command): --max-pages is a number from 1 to 10000") }
         let merged = try await client.graphQLAllPages(query: query, variables: variables, maxPages: maxPages)
-        session.console.line(merged.data.prettyText)
+        session.console.line(client.redact(merged.data.prettyText))
         let connection = merged.connectionPath.joined(separator: ".")
         let pages = "\(merged.pages) page\(merged.pages == 1 ? "" : "s")"
         if merged.truncated {
