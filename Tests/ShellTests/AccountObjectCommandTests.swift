@@ -212,6 +212,21 @@ struct AccountObjectCommandTests {
         }
     }
 
+    @Test("a name from the network stays on its line: newlines and escapes are shown, not obeyed")
+    func hostileNames() async throws {
+        try await withShell { shell, fixture in
+            let project = try await fixture.client.createProject(
+                accountID: 43, definition: ["name": "evil\nforged: line\u{1B}]0;title\u{07}"])
+            let result = await shell.run("project update \(project.id) --set description=x --yes; project delete \(project.id) --yes")
+            #expect(result.status == 0, "\(result)")
+            let shown = "'evil^Jforged: line^[]0;title^G'"
+            #expect(result.stderrLines == [
+                "project \(project.id) \(shown):", "  description: \"\" → \"x\"", "updated project \(project.id) \(shown)",
+                "deleted project \(project.id) \(shown)",
+            ], "\(result)")
+        }
+    }
+
     @Test("read-only refuses every change before a request")
     func readOnly() async throws {
         try await withShell { _, fixture in

@@ -1,4 +1,5 @@
 import DbtCloud
+import TerminalText
 
 /// `--file` and `--set` of the commands that create or change a project, an environment or a
 /// connection.
@@ -45,7 +46,8 @@ struct AccountObjectTarget {
     let id: Int
     let name: String?
 
-    var label: String { "\(kind.rawValue) \(id)" + (name.map { " '\($0)'" } ?? "") }
+    /// One line: a name from the network cannot start another.
+    var label: String { "\(kind.rawValue) \(id)" + (name.map { " '\(VisibleControls.escaping($0, .singleLine))'" } ?? "") }
 }
 
 /// What the account-object commands print once dbt Cloud has answered: a line on stderr, and on

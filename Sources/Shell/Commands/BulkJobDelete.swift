@@ -21,7 +21,7 @@ struct BulkJobDelete {
         let jobs = try await client.jobsToDelete(accountID: account, projectID: scope?.id, keeping: [])
         let kept = try await keptIDs(among: jobs, resolver: resolver, command: command)
         let doomed = jobs.filter { !kept.contains($0.id) }
-        let place = scope.map { "project \($0.id)" + ($0.name.map { " '\($0)'" } ?? "") } ?? "the account"
+        let place = scope.map { AccountObjectTarget(kind: .project, id: $0.id, name: $0.name).label } ?? "the account"
         let spared = kept.isEmpty ? "" : ", keeping \(kept.sorted().map(String.init).joined(separator: ", "))"
         guard !doomed.isEmpty else {
             session.console.errorLine("no jobs to delete in \(place)\(spared)")

@@ -1,5 +1,6 @@
 import DbtCloud
 import Foundation
+import TerminalText
 
 /// A job's definition as `job export` writes it: the API's object without the keys dbt Cloud computes.
 enum JobDefinition {
@@ -117,7 +118,8 @@ struct JobDeleteCommand: ShellCommand {
         let jobID = try await session.requireJob(jobRef)
         if !yes {
             let job = try await session.api().job(accountID: account, id: jobID)
-            guard Confirmation.granted("delete job \(jobID) '\(job.name ?? "")'?", yes: yes, session: session) else {
+            let name = VisibleControls.escaping(job.name ?? "", .singleLine)
+            guard Confirmation.granted("delete job \(jobID) '\(name)'?", yes: yes, session: session) else {
                 session.console.errorLine("not deleted")
                 return 0
             }
