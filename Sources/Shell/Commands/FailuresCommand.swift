@@ -60,8 +60,8 @@ struct FailureReportText {
             let rows = skipped.map { problem -> [Table.Cell] in
                 [Table.Cell(problem.resourceType), Table.Cell(problem.name), Table.Cell(problem.skipCauseText)]
             }
-            let table = Table(columns: [Table.Column("TYPE", priority: 2, truncates: false), Table.Column("NAME", priority: 1),
-                                        Table.Column("BECAUSE OF", priority: 3)], rows: rows)
+            let table = Table(columns: [Table.Column("TYPE", priority: 2, truncates: false), Table.Column("NAME", priority: 1, minimumWidth: 20),
+                                        Table.Column("BECAUSE OF", priority: 3, minimumWidth: 14)], rows: rows)
             console.out(table.render(width: console.width, indent: "    "))
             console.line()
         }

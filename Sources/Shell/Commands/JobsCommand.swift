@@ -65,12 +65,12 @@ struct JobRow {
     static var fields: [DataField<JobRow>] {
         [
             .init("id", .init("ID", alignment: .right, priority: 0, truncates: false)) { .int($0.job.id) },
-            .init("name", .init("NAME", priority: 1)) { $0.job.raw["name"] ?? .null },
+            .init("name", .init("NAME", priority: 1, minimumWidth: 14)) { $0.job.raw["name"] ?? .null },
             .init("environment_name", .init("ENV", priority: 3)) { $0.environmentName.map(JSONValue.string) ?? .null },
             .init("environment_id", .init("ENV ID", alignment: .right, priority: 3, truncates: false), inTable: false) {
                 $0.job.environmentID.map(JSONValue.int) ?? .null
             },
-            .init("schedule", .init("SCHEDULE", priority: 4)) { row in
+            .init("schedule", .init("SCHEDULE", priority: 4, minimumWidth: 12)) { row in
                 .string(row.job.isScheduled ? (row.job.cronHumanized ?? row.job.scheduleCron ?? "scheduled") : "manual")
             },
             .init("last_run_status", .init("LAST RUN", priority: 2, truncates: false),
@@ -131,10 +131,12 @@ struct RunsCommand: ShellCommand {
         } else {
             runs = try await client.allRuns(accountID: account, filter: filter).prefix(items: limit).collect()
         }
-        let contextJob = session.context.job
-        let rows = runs.map { run in
-            RunRow(run: run, jobName: run.job?.name ?? (run.jobID == contextJob?.id ? contextJob?.name : nil))
+        var filteredJobName: String?
+        if let jobID = filter.jobID {
+            filteredJobName = session.context.job?.id == jobID ? session.context.job?.name
+                : try? await client.job(accountID: account, id: jobID).name
         }
+        let rows = runs.map { run in RunRow(run: run, jobName: run.job?.name ?? filteredJobName) }
         // Filtered to one job, a JOB column would repeat it on every row.
         var fields = RunRow.fields
         if filter.jobID != nil, let index = fields.firstIndex(where: { $0.key == "job_name" }) { fields[index].inTable = false }
@@ -155,7 +157,7 @@ struct RunRow {
             .init("job_id", .init("JOB ID", alignment: .right, priority: 3, truncates: false), inTable: false) {
                 $0.run.jobID.map(JSONValue.int) ?? .null
             },
-            .init("job_name", .init("JOB", priority: 2), text: { $0.jobName ?? $0.run.jobID.map(String.init) ?? "" }) {
+            .init("job_name", .init("JOB", priority: 2, minimumWidth: 14), text: { $0.jobName ?? $0.run.jobID.map(String.init) ?? "" }) {
                 $0.jobName.map(JSONValue.string) ?? .null
             },
             .init("status_name", .init("STATUS", priority: 0, truncates: false), style: { StatusStyle.of($0.run.status) }) {
@@ -166,7 +168,7 @@ struct RunRow {
             },
             .init("duration", .init("DURATION", alignment: .right, priority: 3, truncates: false),
                   text: { TimeText.duration($0.run.duration) }) { $0.run.raw["duration"] ?? .null },
-            .init("cause", .init("CAUSE", priority: 4)) { $0.run.trigger?.cause.map(JSONValue.string) ?? .null },
+            .init("cause", .init("CAUSE", priority: 4, minimumWidth: 12)) { $0.run.trigger?.cause.map(JSONValue.string) ?? .null },
         ]
     }
 

@@ -33,7 +33,7 @@ enum StepRow {
                   style: { StatusStyle.of($0.status) }) { $0.status.map { .string($0.name) } ?? .null },
             .init("duration", .init("DURATION", alignment: .right, priority: 2, truncates: false),
                   text: { TimeText.duration($0.duration) }) { $0.raw["duration"] ?? .null },
-            .init("name", .init("NAME", priority: 1)) { $0.raw["name"] ?? .null },
+            .init("name", .init("NAME", priority: 1, minimumWidth: 14)) { $0.raw["name"] ?? .null },
         ]
     }
 }

@@ -21,7 +21,7 @@ public enum OutputFormat: String, Sendable, CaseIterable, ArgumentValue {
 struct OutputOptions: ParsableOptions {
     @Option("output", help: "output format: table, json, jsonl, csv, tsv or markdown") var format: OutputFormat?
     @Flag("json", help: "same as --output json") var json: Bool
-    @Option("fields", valueName: "A,B,…", help: "the fields to print, in order (see 'fields' below)") var fieldList: [String]
+    @Option("fields", valueName: "A,B,…", help: "the fields to print, in order (see 'fields' below)") var fieldList: String?
 
     /// This command's format: its options, else the session's `set output`.
     func format(in session: Session) -> OutputFormat {
@@ -30,9 +30,9 @@ struct OutputOptions: ParsableOptions {
 
     func wantsJSON(in session: Session) -> Bool { format(in: session) == .json }
 
-    /// The fields asked for with `--fields a,b --fields c`, in order; nil when none were.
+    /// The fields asked for with `--fields a,b,c`, in order; nil when none were.
     var fields: [String]? {
-        let names = fieldList.flatMap { $0.split(separator: ",") }.map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
+        let names = (fieldList ?? "").split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
         return names.isEmpty ? nil : names
     }
 }

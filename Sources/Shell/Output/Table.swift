@@ -15,12 +15,15 @@ public struct Table: Sendable {
         public var priority: Int
         /// Free text that may be cut with an ellipsis; other columns are shown whole or left out.
         public var truncates: Bool
+        /// The narrowest a column that truncates is cut to (a name needs more than a cause).
+        public var minimumWidth: Int
 
-        public init(_ header: String, alignment: Alignment = .left, priority: Int = 1, truncates: Bool = true) {
+        public init(_ header: String, alignment: Alignment = .left, priority: Int = 1, truncates: Bool = true, minimumWidth: Int = 8) {
             self.header = header
             self.alignment = alignment
             self.priority = priority
             self.truncates = truncates
+            self.minimumWidth = minimumWidth
         }
     }
 
@@ -51,9 +54,6 @@ public struct Table: Sendable {
         }
         self.rows = rows.map { $0.map { Cell($0) } }
     }
-
-    /// The narrowest a column that truncates is cut to.
-    static let minimumWidth = 8
 
     /// The table, each line after `indent`; cells show their first line with control characters made visible.
     public func render(width: Int?, indent: String = "") -> ConsoleText {
@@ -88,7 +88,7 @@ public struct Table: Sendable {
     /// Which columns show and how wide, for a line of `total` characters.
     static func layout(_ columns: [Column], natural: [Int], into total: Int) -> Layout {
         func minimum(_ index: Int) -> Int {
-            columns[index].truncates ? min(natural[index], max(minimumWidth, columns[index].header.count)) : natural[index]
+            columns[index].truncates ? min(natural[index], max(columns[index].minimumWidth, columns[index].header.count)) : natural[index]
         }
         func width(of visible: [Int], _ widths: (Int) -> Int) -> Int {
             visible.map(widths).reduce(0, +) + 2 * max(0, visible.count - 1)
@@ -112,7 +112,11 @@ public struct Table: Sendable {
         return Layout(visible: visible, widths: widths)
     }
 
+    /// One line; `style` (the header's) covers the whole line, else each cell has its own.
     private func line(_ row: [Cell], layout: Layout, style: TextStyle?) -> ConsoleText {
+        if let style {
+            return .styled(line(row.map { Cell($0.text) }, layout: layout, style: nil).plain, style)
+        }
         var text = ConsoleText()
         for (position, index) in layout.visible.enumerated() {
             let width = layout.widths[index]
