@@ -75,7 +75,7 @@ struct OutputFormatTests {
 
             let help = await shell.run("runs --help")
             #expect(help.stdout.contains("fields (--fields") && help.stdout.contains("status_name"), "\(help)")
-            #expect(help.stdout.contains("--output table|json|jsonl|csv|tsv|markdown"), "\(help)")
+            #expect(help.stdout.contains("--output FORMAT             table, json, jsonl, csv, tsv or markdown"), "\(help)")
         }
     }
 

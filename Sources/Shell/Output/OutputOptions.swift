@@ -19,7 +19,7 @@ public enum OutputFormat: String, Sendable, CaseIterable, ArgumentValue {
 
 /// `--output FORMAT`, `--json` and `--fields`, declared by every command that prints data.
 struct OutputOptions: ParsableOptions {
-    @Option("output", help: "output format: table, json, jsonl, csv, tsv or markdown") var format: OutputFormat?
+    @Option("output", valueName: "FORMAT", help: "table, json, jsonl, csv, tsv or markdown") var format: OutputFormat?
     @Flag("json", help: "same as --output json") var json: Bool
     @Option("fields", valueName: "A,B,…", help: "the fields to print, in order (see 'fields' below)") var fieldList: String?
 
