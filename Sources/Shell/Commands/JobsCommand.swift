@@ -25,12 +25,13 @@ struct JobsCommand: ShellCommand {
         if let environment { filter.environmentID = try await resolver.environment(environment).entry.id }
         filter.nameContains = name
         let client = try session.api()
-        async let environments = try? client.environments(accountID: account, projectID: filter.projectID).collect()
         let jobs = try await client.listJobs(accountID: account, filter: filter).collect()
         if filter.nameContains == nil, filter.environmentID == nil {
             session.listings.store(.items(of: jobs), for: .jobs(account: account, project: filter.projectID))
         }
-        let environmentNames = Dictionary((await environments ?? []).compactMap { environment in
+        // The ENV column names environments; without them it shows their ids.
+        let environments = jobs.isEmpty ? [] : (try? await client.environments(accountID: account, projectID: filter.projectID).collect()) ?? []
+        let environmentNames = Dictionary(environments.compactMap { environment in
             environment.name.map { (environment.id, $0) }
         }, uniquingKeysWith: { first, _ in first })
         var rows = jobs.map { JobRow(job: $0, environmentNames: environmentNames) }
@@ -66,7 +67,8 @@ struct JobRow {
         [
             .init("id", .init("ID", alignment: .right, priority: 0, truncates: false)) { .int($0.job.id) },
             .init("name", .init("NAME", priority: 1, minimumWidth: 14)) { $0.job.raw["name"] ?? .null },
-            .init("environment_name", .init("ENV", priority: 3)) { $0.environmentName.map(JSONValue.string) ?? .null },
+            .init("environment_name", .init("ENV", priority: 3),
+                  text: { $0.environmentName ?? $0.job.environmentID.map(String.init) ?? "" }) { $0.environmentName.map(JSONValue.string) ?? .null },
             .init("environment_id", .init("ENV ID", alignment: .right, priority: 3, truncates: false), inTable: false) {
                 $0.job.environmentID.map(JSONValue.int) ?? .null
             },
