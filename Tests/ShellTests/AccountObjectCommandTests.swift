@@ -280,6 +280,10 @@ struct AccountObjectCommandTests {
             let pages = fixture.requests(method: "GET", pathContains: "audit-logs").filter { $0.queryValue("logged_at_start") == nil }
             #expect(pages.count >= 1)
 
+            let csv = await shell.run("audit-log --since \(today) --output csv --fields event,actor")
+            #expect(csv.stdout.split(separator: "\r\n").first == "event,actor", "\(csv)")
+            #expect(csv.stdout.contains("project.Created,CI token"), "\(csv)")
+
             let limited = await shell.run("audit-log --limit 2")
             #expect(limited.stdout.tableRows.count == 2, "\(limited)")
             #expect(limited.stderr.contains("showing the first 2 events; there are more"), "\(limited)")

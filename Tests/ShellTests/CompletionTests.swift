@@ -37,8 +37,8 @@ struct CompletionTests {
 
     @Test func settingsKeysAndValues() async throws {
         try await withShell { shell, _ in
-            #expect(shell.complete("set output ").items.map(\.replacement) == ["table", "json"])
-            #expect(shell.complete("set output j").items.map(\.replacement) == ["json"])
+            #expect(shell.complete("set output ").items.map(\.replacement) == ["table", "json", "jsonl", "csv", "tsv", "markdown"])
+            #expect(shell.complete("set output j").items.map(\.replacement) == ["json", "jsonl"])
             #expect(shell.complete("set errexit ").items.map(\.replacement) == ["on", "off"])
             #expect(shell.complete("set ").items.map(\.replacement) == ["output", "color", "interval", "errexit", "pager", "readonly"])
             #expect(shell.complete("set re").items.map(\.replacement) == ["readonly"])
@@ -53,7 +53,7 @@ struct CompletionTests {
             #expect(shell.complete("jobs --na").items.map(\.replacement) == ["--name"])
             let runFlags = shell.complete("run --").items.map(\.replacement)
             #expect(runFlags.contains("--wait") && runFlags.contains("--git-branch") && runFlags.contains("--help"))
-            #expect(shell.complete("context --output ").items.map(\.replacement) == ["table", "json"])
+            #expect(shell.complete("context --output ").items.map(\.replacement) == ["table", "json", "jsonl", "csv", "tsv", "markdown"])
         }
     }
 

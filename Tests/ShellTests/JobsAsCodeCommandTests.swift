@@ -125,6 +125,14 @@ struct JobsAsCodeCommandTests {
             #expect(comparison["action"] == "update")
             #expect(comparison["changes"]?.arrayValue?.map { $0["key"] } == ["generate_docs", "settings.threads"])
 
+            let csv = await shell.run("job diff '\(file.path)' 43168 --output csv")
+            #expect(csv.status == 0, "\(csv)")
+            #expect(csv.stdout.split(separator: "\r\n").map(String.init) == [
+                "job_id,action,key,live,declared,source",
+                "43168,update,generate_docs,\(docs),\(!docs),\(file.path)",
+                "43168,update,settings.threads,\(threads),\(threads + 4),\(file.path)",
+            ], "\(csv)")
+
             let exported = try temporaryFile("hourly.json")
             defer { try? FileManager.default.removeItem(at: exported) }
             _ = await shell.run("job export 43168 -o '\(exported.path)'")
@@ -165,6 +173,9 @@ struct JobsAsCodeCommandTests {
             ], "\(plan)")
             #expect(plan.stdout.contains("'Docs nightly [[docs_nightly]]'"), "\(plan)")
             #expect(plan.stderrLines.last == "2 to create, 0 to update, 0 unchanged (dry run: nothing was sent)")
+            let planJSON = await shell.run("job apply '\(folder.path)' --dry-run --json")
+            #expect(planJSON.json?.arrayValue?.map { $0["action"] } == ["create", "create"], "\(planJSON)")
+            #expect(planJSON.json?.arrayValue?.map { $0["identifier"] } == ["docs_nightly", "orders_hourly"])
             let script = await shell.run("job apply '\(folder.path)'")
             #expect(script.status == 2, "\(script)")
             #expect(fixture.writes.isEmpty)

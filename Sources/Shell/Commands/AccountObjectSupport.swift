@@ -51,16 +51,16 @@ struct AccountObjectTarget {
 }
 
 /// What the account-object commands print once dbt Cloud has answered: a line on stderr, and on
-/// stdout the new id (create) or, with `--json`, the object.
+/// stdout the new id (create) or, in a data format (`--json`, `--output csv`…), the object.
 enum AccountObjectReport {
-    static func created(_ target: AccountObjectTarget, raw: JSONValue, output: OutputOptions, session: Session) {
+    static func created(_ target: AccountObjectTarget, raw: JSONValue, output: OutputOptions, command: String, session: Session) throws {
         session.console.errorLine("created \(target.label)")
-        session.console.line(output.wantsJSON(in: session) ? raw.prettyText : String(target.id))
+        try DataOutput(session, output, command: command).printRecord(raw) { session.console.line(String(target.id)) }
     }
 
-    static func updated(_ target: AccountObjectTarget, raw: JSONValue, output: OutputOptions, session: Session) {
+    static func updated(_ target: AccountObjectTarget, raw: JSONValue, output: OutputOptions, command: String, session: Session) throws {
         session.console.errorLine("updated \(target.label)")
-        if output.wantsJSON(in: session) { session.console.line(raw.prettyText) }
+        try DataOutput(session, output, command: command).printRecord(raw) {}
     }
 
     /// Shows what an update changes; false when it changes nothing (said on stderr).

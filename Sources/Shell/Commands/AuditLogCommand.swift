@@ -5,7 +5,8 @@ struct AuditLogCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "audit-log", summary: "the account's audit log, every page (enterprise plans)",
         discussion: "Days are UTC. Without a filter every event is listed, up to --limit.",
-        examples: ["audit-log --last 7d", "audit-log --since 2026-11-01 --until 2026-11-30 --json"])
+        examples: ["audit-log --last 7d", "audit-log --since 2026-11-01 --until 2026-11-30 --json"],
+        fields: ["logged_at", "event", "actor", "source", "detail"], rawFields: true)
     @Option("since", valueName: "YYYY-MM-DD", help: "events logged on or after this day") var since: CalendarDay?
     @Option("until", valueName: "YYYY-MM-DD", help: "events logged on or before this day") var until: CalendarDay?
     @Option("last", valueName: "DAYS", help: "events of the last days, e.g. 7d or 30 (instead of --since)") var last: DaySpan?
@@ -23,14 +24,15 @@ struct AuditLogCommand: ShellCommand {
         let account = try session.requireAccount()
         let events = try await session.api().auditLogs(accountID: account, from: start, to: until?.text)
             .prefix(items: limit + 1).collect()
-        ListingOutput<AuditLog>(
+        try ListingOutput<AuditLog>(
             columns: ["LOGGED AT", "EVENT", "ACTOR", "SOURCE", "DETAIL"], numeric: [],
             row: { event in
                 [event.loggedAt.map(TimeText.short) ?? "", event.eventType ?? "", event.actorName ?? "", event.source ?? "",
                  event.raw["event_label"]?.stringValue ?? event.raw["event_context"]?["name"]?.stringValue ?? ""]
             },
             raw: \.raw
-        ).print(Array(events.prefix(limit)), output: output, session: session, emptyMessage: "no audit log events" + Self.range(start, until?.text))
+        ).print(Array(events.prefix(limit)), output: output, session: session, emptyMessage: "no audit log events" + Self.range(start, until?.text),
+               command: command)
         if events.count > limit {
             session.console.errorLine("showing the first \(limit) events; there are more (--limit N, or narrow with --since/--until)")
         }

@@ -46,7 +46,7 @@ struct BulkCancel {
         }
         let plan = ListingOutput<Run>(columns: headers, numeric: [0, 1], row: row, raw: \.raw)
         if dryRun {
-            plan.print(runs, output: output, session: session, emptyMessage: "")
+            try plan.print(runs, output: output, session: session, emptyMessage: "", command: command)
             session.console.errorLine("would cancel \(runs.count) \(scope) (dry run: nothing was sent)")
             return 0
         }
@@ -57,7 +57,7 @@ struct BulkCancel {
             return 0
         }
         let change = BulkChange<Run>(
-            session: session, progressVerb: "cancelling", label: { "run \($0.id)" },
+            session: session, command: "cancel", progressVerb: "cancelling", label: { "run \($0.id)" },
             identify: { run in
                 ([String(run.id), run.jobID.map(String.init) ?? "", run.status?.name ?? ""],
                  ["id": .int(run.id), "job_definition_id": run.jobID.map(JSONValue.int) ?? .null,

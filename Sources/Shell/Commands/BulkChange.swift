@@ -38,6 +38,8 @@ struct BulkOutcome: Sendable {
 /// failure's own code); Ctrl-C stops after the item in progress and still reports.
 struct BulkChange<Item: Sendable> {
     let session: Session
+    /// Named in errors about `--fields`.
+    let command: String
     /// `cancelling`, `deleting`.
     let progressVerb: String
     /// Names an item in progress lines and errors: `run 915`.
@@ -75,11 +77,11 @@ struct BulkChange<Item: Sendable> {
     /// `noun` is singular (`run`).
     func report(_ outcomes: [BulkOutcome], of total: Int, headers: [String], noun: String, doneWord: String, unchangedWord: String,
                 output: OutputOptions) throws -> Int32 {
-        ListingOutput<BulkOutcome>(
+        try ListingOutput<BulkOutcome>(
             columns: headers + ["OUTCOME"], numeric: [0],
             row: { outcome in outcome.cells + [outcome.failure.map { "failed: " + $0.message } ?? outcome.detail] },
             raw: \.json
-        ).print(outcomes, output: output, session: session, emptyMessage: "nothing was changed")
+        ).print(outcomes, output: output, session: session, emptyMessage: "nothing was changed", command: command)
         let done = outcomes.filter { $0.state == .done }.count
         let unchanged = outcomes.filter { $0.state == .unchanged }.count
         let failures = outcomes.compactMap(\.failure)

@@ -30,8 +30,8 @@ struct BulkJobDelete {
         let headers = ["ID", "NAME", "ENVIRONMENT"]
         let row: (Job) -> [String] = { [String($0.id), $0.name ?? "", $0.environmentID.map(String.init) ?? ""] }
         if dryRun {
-            ListingOutput<Job>(columns: headers, numeric: [0, 2], row: row, raw: \.raw)
-                .print(doomed, output: output, session: session, emptyMessage: "")
+            try ListingOutput<Job>(columns: headers, numeric: [0, 2], row: row, raw: \.raw)
+                .print(doomed, output: output, session: session, emptyMessage: "", command: command)
             session.console.errorLine("would delete \(doomed.count) of the \(jobs.count) jobs of \(place)\(spared) (dry run: nothing was sent)")
             return 0
         }
@@ -42,7 +42,7 @@ struct BulkJobDelete {
             return 0
         }
         let change = BulkChange<Job>(
-            session: session, progressVerb: "deleting", label: { "job \($0.id)" },
+            session: session, command: "job delete", progressVerb: "deleting", label: { "job \($0.id)" },
             identify: { job in ([String(job.id), job.name ?? ""], ["id": .int(job.id), "name": job.name.map(JSONValue.string) ?? .null]) })
         let outcomes = try await change.apply(doomed) { job in
             do {

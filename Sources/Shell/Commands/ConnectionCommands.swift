@@ -3,7 +3,7 @@ import DbtCloud
 struct ConnectionShowCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "connection show", aliases: ["connection get"], summary: "one warehouse connection of the account, by id or name",
-        examples: ["connection show 300", "connection show 'Analytics warehouse' --json"])
+        examples: ["connection show 300", "connection show 'Analytics warehouse' --json"], rawFields: true)
     @Argument("CONNECTION", help: "connection id or name (see 'connections')") var connectionRef: String
     @OptionGroup var output: OutputOptions
 
@@ -11,9 +11,7 @@ struct ConnectionShowCommand: ShellCommand {
         let account = try session.requireAccount()
         let entry = try await EntityResolver(session: session).connection(connectionRef)
         let connection = try await session.api().connection(accountID: account, id: entry.id)
-        if output.wantsJSON(in: session) {
-            session.console.line(connection.raw.prettyText)
-        } else {
+        try DataOutput(session, output, command: Self.configuration.name).printRecord(connection.raw) {
             ObjectOutput.print(connection.raw, session: session)
         }
         return 0
@@ -26,7 +24,7 @@ struct ConnectionCreateCommand: ShellCommand {
         discussion: "Needs name, adapter_version (postgres_v0, snowflake_v0, bigquery_v0, databricks_v0, redshift_v0, …) and config, the adapter's settings. A file exported from the older API may name them details.",
         mutates: true,
         examples: ["connection create --set name='Finance warehouse' --set adapter_version=postgres_v0 --set config.hostname=db.internal --set config.dbname=finance",
-                   "connection create --file warehouse.yml --yes"])
+                   "connection create --file warehouse.yml --yes"], rawFields: true)
     @OptionGroup var definition: DefinitionOptions
     @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
     @OptionGroup var output: OutputOptions
@@ -44,8 +42,8 @@ struct ConnectionCreateCommand: ShellCommand {
             return AccountObjectReport.declined("created", session: session)
         }
         let connection = try await session.api().createConnection(accountID: account, definition: definition)
-        AccountObjectReport.created(.init(kind: .connection, id: connection.id, name: connection.name), raw: connection.raw,
-                                    output: output, session: session)
+        try AccountObjectReport.created(.init(kind: .connection, id: connection.id, name: connection.name), raw: connection.raw,
+                                        output: output, command: command, session: session)
         return 0
     }
 }
@@ -54,7 +52,7 @@ struct ConnectionUpdateCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "connection update", summary: "change keys of a connection with --set KEY=VALUE or --file (only those keys are sent)",
         discussion: "Shows each change as 'key: old → new' and asks on a terminal; scripts say --yes. config.KEY changes one setting; the others stay.",
-        mutates: true, examples: ["connection update 300 --set config.hostname=db2.internal", "connection update 'Analytics warehouse' --set name='Warehouse' --yes"])
+        mutates: true, examples: ["connection update 300 --set config.hostname=db2.internal", "connection update 'Analytics warehouse' --set name='Warehouse' --yes"], rawFields: true)
     @Argument("CONNECTION", help: "connection id or name (see 'connections')") var connectionRef: String
     @OptionGroup var definition: DefinitionOptions
     @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
@@ -74,7 +72,7 @@ struct ConnectionUpdateCommand: ShellCommand {
             return AccountObjectReport.declined("updated", session: session)
         }
         let connection = try await client.updateConnection(accountID: account, id: live.id, changes: changes)
-        AccountObjectReport.updated(target, raw: connection.raw, output: output, session: session)
+        try AccountObjectReport.updated(target, raw: connection.raw, output: output, command: command, session: session)
         return 0
     }
 }

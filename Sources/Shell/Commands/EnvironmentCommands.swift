@@ -6,7 +6,7 @@ struct EnvironmentCreateCommand: ShellCommand {
         discussion: "Needs name and type (development or deployment); a deployment environment may set deployment_type (production or staging).",
         mutates: true,
         examples: ["environment create --set name=CI --set type=deployment --set deployment_type=staging",
-                   "environment create --project marketing --file ci.yml --yes"])
+                   "environment create --project marketing --file ci.yml --yes"], rawFields: true)
     @Option("project", .project, valueName: "P", help: "the project (default: the context's)") var project: String?
     @OptionGroup var definition: DefinitionOptions
     @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
@@ -25,8 +25,8 @@ struct EnvironmentCreateCommand: ShellCommand {
             return AccountObjectReport.declined("created", session: session)
         }
         let environment = try await session.api().createEnvironment(accountID: account, projectID: owner.id, definition: definition)
-        AccountObjectReport.created(.init(kind: .environment, id: environment.id, name: environment.name), raw: environment.raw,
-                                    output: output, session: session)
+        try AccountObjectReport.created(.init(kind: .environment, id: environment.id, name: environment.name), raw: environment.raw,
+                                        output: output, command: command, session: session)
         return 0
     }
 }
@@ -36,7 +36,7 @@ struct EnvironmentUpdateCommand: ShellCommand {
         "environment update", summary: "change keys of an environment (default: the context's) with --set KEY=VALUE or --file",
         discussion: "Shows each change as 'key: old → new' and asks on a terminal; scripts say --yes. The whole environment is sent back: the API resets every key a POST leaves out.",
         mutates: true,
-        examples: ["environment update --set dbt_version=1.9.0-latest", "environment update Staging --set custom_branch=release --set use_custom_branch=true --yes"])
+        examples: ["environment update --set dbt_version=1.9.0-latest", "environment update Staging --set custom_branch=release --set use_custom_branch=true --yes"], rawFields: true)
     @Argument("ENVIRONMENT", .environment) var environmentRef: String?
     @Option("project", .project, valueName: "P", help: "look the environment up in this project (default: the context's)") var project: String?
     @OptionGroup var definition: DefinitionOptions
@@ -57,7 +57,7 @@ struct EnvironmentUpdateCommand: ShellCommand {
             return AccountObjectReport.declined("updated", session: session)
         }
         let environment = try await client.updateEnvironment(accountID: account, projectID: projectID, id: live.id, changes: changes)
-        AccountObjectReport.updated(target, raw: environment.raw, output: output, session: session)
+        try AccountObjectReport.updated(target, raw: environment.raw, output: output, command: command, session: session)
         return 0
     }
 }

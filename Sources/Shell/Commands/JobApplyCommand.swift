@@ -6,7 +6,8 @@ struct JobApplyCommand: ShellCommand {
         "job apply", summary: "create or update the jobs that definition files describe, after showing the plan",
         discussion: "FILE is a job file (JSON or YAML, as 'job export' writes it), a dbt-jobs-as-code file ('jobs:' by identifier), or a folder of them. Each job is matched to a live job by its identifier, kept in dbt Cloud as a ' [[identifier]]' suffix of the job name (as dbt-jobs-as-code does). Live jobs that no file declares are left alone. Asks on a terminal; --yes in scripts. Exit 8 when some jobs failed and others did not.",
         mutates: true,
-        examples: ["job apply jobs/ --dry-run", "job apply jobs.yml", "job apply nightly.yml hourly.yml --yes"])
+        examples: ["job apply jobs/ --dry-run", "job apply jobs.yml", "job apply nightly.yml hourly.yml --yes"],
+        fields: PlanRow.fields.map(\.key))
     @Argument("FILE", .file, help: "definition files or folders of them") var paths: [String]
     @Flag("dry-run", help: "show the plan, change nothing") var dryRun: Bool
     @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
@@ -33,7 +34,10 @@ struct JobApplyCommand: ShellCommand {
             session.console.errorLine("\(command): left alone, jobs with an identifier no file declares: \(ids)")
         }
         if dryRun {
-            printPlan(plan, on: .out, session: session)
+            try DataOutput(session, output, command: command).print(
+                DataRows(plan.items, fields: PlanRow.fields),
+                document: { _ in .array(plan.items.map(PlanRow.json)) },
+                report: { printPlan(plan, on: .out, session: session) })
             session.console.errorLine("\(summary(plan)) (dry run: nothing was sent)")
             return 0
         }
@@ -47,7 +51,7 @@ struct JobApplyCommand: ShellCommand {
             return 0
         }
         let change = BulkChange<JobApplyPlan.Item>(
-            session: session, progressVerb: "applying", label: { Self.label($0) },
+            session: session, command: "job apply", progressVerb: "applying", label: { Self.label($0) },
             identify: { item in
                 ([item.action.rawValue, item.job.identifier ?? "", item.job.source],
                  ["action": .string(item.action.rawValue), "identifier": item.job.identifier.map(JSONValue.string) ?? .null,
@@ -85,17 +89,6 @@ struct JobApplyCommand: ShellCommand {
 
     /// Each job with its action, and the keys an update changes.
     private func printPlan(_ plan: JobApplyPlan, on stream: ConsoleStream, session: Session) {
-        if stream == .out, output.wantsJSON(in: session) {
-            let items = plan.items.map { item -> JSONValue in
-                .object([
-                    "action": .string(item.action.rawValue), "identifier": item.job.identifier.map(JSONValue.string) ?? .null,
-                    "source": .string(item.job.source), "job_id": item.liveJob.map { .int($0.id) } ?? .null,
-                    "changes": .array(item.changes.map { .object(["key": .string($0.key), "live": $0.live ?? .null, "declared": $0.declared]) }),
-                ])
-            }
-            session.console.line(JSONValue.array(items).prettyText)
-            return
-        }
         for item in plan.items {
             let style: TextStyle = item.action == .create ? .success : item.action == .update ? .warning : .muted
             let name = VisibleControls.escaping(item.job.cloudName ?? item.job.fields["name"]?.stringValue ?? "", .singleLine)
@@ -107,5 +100,28 @@ struct JobApplyCommand: ShellCommand {
                 stream == .out ? session.console.line(change) : session.console.errorLine(change)
             }
         }
+    }
+}
+
+/// A job of the plan as data (`job apply --dry-run --json`, `--output csv`…).
+enum PlanRow {
+    static var fields: [DataField<JobApplyPlan.Item>] {
+        [
+            DataField("action", Table.Column("ACTION", priority: 0, truncates: false)) { .string($0.action.rawValue) },
+            DataField("job_id", Table.Column("JOB", alignment: .right, priority: 0, truncates: false)) { item in
+                item.liveJob.map { .int($0.id) } ?? .null
+            },
+            DataField("identifier", Table.Column("IDENTIFIER", priority: 0)) { $0.job.identifier.map(JSONValue.string) ?? .null },
+            DataField("changes", Table.Column("CHANGES")) { .array($0.changes.map { .string($0.key) }) },
+            DataField("source", Table.Column("SOURCE", priority: 2)) { .string($0.job.source) },
+        ]
+    }
+
+    static func json(_ item: JobApplyPlan.Item) -> JSONValue {
+        .object([
+            "action": .string(item.action.rawValue), "identifier": item.job.identifier.map(JSONValue.string) ?? .null,
+            "source": .string(item.job.source), "job_id": item.liveJob.map { .int($0.id) } ?? .null,
+            "changes": .array(item.changes.map { .object(["key": .string($0.key), "live": $0.live ?? .null, "declared": $0.declared]) }),
+        ])
     }
 }

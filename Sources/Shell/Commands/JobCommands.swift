@@ -32,7 +32,7 @@ struct JobExportCommand: ShellCommand {
 
 struct JobCreateCommand: ShellCommand {
     static let configuration = CommandConfiguration("job create", summary: "create a job from a definition file (JSON or YAML)", mutates: true,
-                                                    examples: ["job create --file job.json", "job create --file job.yml"])
+                                                    examples: ["job create --file job.json", "job create --file job.yml"], rawFields: true)
     @Option("file", .file, short: "f", valueName: "FILE", help: "the job definition (JSON or YAML); - for stdin") var file: String?
     @OptionGroup var output: OutputOptions
 
@@ -51,7 +51,7 @@ enum JobCreation {
             context.run = nil
         }
         session.console.errorLine("created job \(job.id) \(job.name ?? "")")
-        if output.wantsJSON(in: session) { session.console.line(job.raw.prettyText) } else { session.console.line(String(job.id)) }
+        try DataOutput(session, output, command: "job create").printRecord(job.raw) { session.console.line(String(job.id)) }
         return 0
     }
 }
@@ -59,7 +59,8 @@ enum JobCreation {
 struct JobUpdateCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "job update", summary: "change keys of a job: --set KEY=VALUE (dotted keys, JSON values)", mutates: true,
-        examples: ["job update --set settings.threads=8", "job update 43167 --set name='Nightly build v2' --set generate_docs=false"])
+        examples: ["job update --set settings.threads=8", "job update 43167 --set name='Nightly build v2' --set generate_docs=false"],
+        rawFields: true)
     @Argument("JOB", .job) var jobRef: String?
     @Option("set", valueName: "KEY=VALUE", help: "e.g. name='Nightly', settings.threads=8, generate_docs=false") var assignments: [String]
     @OptionGroup var output: OutputOptions
@@ -74,7 +75,7 @@ struct JobUpdateCommand: ShellCommand {
         }
         let job = try await session.api().updateJob(accountID: account, id: jobID, definition: definition)
         session.console.errorLine("updated job \(job.id)")
-        if output.wantsJSON(in: session) { session.console.line(job.raw.prettyText) }
+        try DataOutput(session, output, command: "job update").printRecord(job.raw) {}
         return 0
     }
 

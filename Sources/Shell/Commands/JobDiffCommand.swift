@@ -5,7 +5,8 @@ struct JobDiffCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "job diff", summary: "what a definition file would change in its live job, key by key",
         discussion: "FILE is a 'job export' file (JSON or YAML) or a dbt-jobs-as-code file of several jobs. A job is matched by the [[identifier]] its name carries, else it is JOB (default: the context's job). Only the keys the file sets are compared; 'job apply' makes the changes.",
-        examples: ["job diff nightly.json", "job diff nightly.yml 43167", "job diff jobs.yml --json"])
+        examples: ["job diff nightly.json", "job diff nightly.yml 43167", "job diff jobs.yml --json"],
+        fields: ChangeRow.fields.map(\.key))
     @Argument("FILE", .file) var file: String
     @Argument("JOB", .job) var jobRef: String?
     @OptionGroup var output: OutputOptions
@@ -25,6 +26,36 @@ struct JobDiffCommand: ShellCommand {
                     .object(["key": .string(change.key), "live": change.live ?? .null, "declared": change.declared])
                 }),
             ])
+        }
+    }
+
+    /// One changed key (or a job without changes) as a row of `--output csv` and friends.
+    struct ChangeRow {
+        let comparison: Comparison
+        let change: JobChange?
+
+        static var fields: [DataField<ChangeRow>] {
+            [
+                DataField("job_id", Table.Column("JOB", alignment: .right, priority: 0, truncates: false)) { row in
+                    row.comparison.live.map { .int($0.id) } ?? .null
+                },
+                DataField("action", Table.Column("ACTION", priority: 0, truncates: false)) { row in
+                    row.comparison.json["action"] ?? .null
+                },
+                DataField("key", Table.Column("KEY", priority: 0)) { $0.change.map { .string($0.key) } ?? .null },
+                DataField("live", Table.Column("LIVE"), text: { $0.change?.live.map(ChangeLines.shown) ?? "" }) { $0.change?.live ?? .null },
+                DataField("declared", Table.Column("DECLARED"), text: { $0.change.map { ChangeLines.shown($0.declared) } ?? "" }) {
+                    $0.change?.declared ?? .null
+                },
+                DataField("source", Table.Column("SOURCE", priority: 2)) { .string($0.comparison.declared.source) },
+            ]
+        }
+
+        static func rows(_ comparisons: [Comparison]) -> [ChangeRow] {
+            comparisons.flatMap { comparison in
+                comparison.changes.isEmpty ? [ChangeRow(comparison: comparison, change: nil)]
+                    : comparison.changes.map { ChangeRow(comparison: comparison, change: $0) }
+            }
         }
     }
 
@@ -53,11 +84,10 @@ struct JobDiffCommand: ShellCommand {
                 session.console.errorLine("\(job.source): \(job.ignoredKeys.joined(separator: ", ")) not compared (dbtsh does not apply them)")
             }
         }
-        if output.wantsJSON(in: session) {
-            session.console.line(JSONValue.array(comparisons.map(\.json)).prettyText)
-            return 0
-        }
-        for comparison in comparisons { print(comparison, session: session) }
+        try DataOutput(session, output, command: command).print(
+            DataRows(ChangeRow.rows(comparisons), fields: ChangeRow.fields),
+            document: { _ in .array(comparisons.map(\.json)) },
+            report: { for comparison in comparisons { print(comparison, session: session) } })
         return 0
     }
 

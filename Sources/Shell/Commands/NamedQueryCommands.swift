@@ -23,7 +23,8 @@ struct QueryModelHistoryCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "query model-history", summary: "a model's last runs in the environment: status, time, tests (Discovery)",
         discussion: "MODEL is a model's name, its relation name, or its unique id (model.package.name). --json prints the API's runs.",
-        examples: ["query model-history fct_orders", "query model-history model.lumen_shop.fct_orders --last 5 --json"])
+        examples: ["query model-history fct_orders", "query model-history model.lumen_shop.fct_orders --last 5 --json"],
+        fields: ["run", "job", "status", "generated", "time", "tests", "error"], rawFields: true)
     @Argument("MODEL", .node, help: "model name or unique id") var model: String
     @Option("last", valueName: "N", help: "how many runs (default 20)") var last = 20
     @OptionGroup var environment: DiscoveryEnvironmentOption
@@ -36,7 +37,7 @@ struct QueryModelHistoryCommand: ShellCommand {
         let client = try session.api()
         let uniqueID = try await client.modelUniqueID(environmentID: environmentID, model)
         let runs = try await client.modelHistoricalRuns(environmentID: environmentID, uniqueID: uniqueID, lastRunCount: last)
-        ListingOutput<ModelRun>(
+        try ListingOutput<ModelRun>(
             columns: ["RUN", "JOB", "STATUS", "GENERATED", "TIME", "TESTS", "ERROR"], numeric: [0, 1, 4],
             row: { run in
                 [run.runID.map(String.init) ?? "", run.jobID.map(String.init) ?? "", run.status ?? "",
@@ -44,7 +45,7 @@ struct QueryModelHistoryCommand: ShellCommand {
                  Self.tests(run.tests), run.error ?? ""]
             },
             raw: \.raw
-        ).print(runs, output: output, session: session, emptyMessage: "no runs of \(uniqueID) in environment \(environmentID)")
+        ).print(runs, output: output, session: session, emptyMessage: "no runs of \(uniqueID) in environment \(environmentID)", command: command)
         return 0
     }
 
@@ -60,7 +61,8 @@ struct QueryLineageCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "query lineage", summary: "a model's parents, children and further ancestors, with their last status (Discovery)",
         discussion: "MODEL is a model's name, its relation name, or its unique id. STATUS is a model's last run status or a source's freshness.",
-        examples: ["query lineage fct_orders", "query lineage int_customer_order_history --json"])
+        examples: ["query lineage fct_orders", "query lineage int_customer_order_history --json"],
+        fields: ["relation", "type", "name", "status", "unique_id"])
     @Argument("MODEL", .node, help: "model name or unique id") var model: String
     @OptionGroup var environment: DiscoveryEnvironmentOption
     @OptionGroup var output: OutputOptions
@@ -87,11 +89,12 @@ struct QueryLineageCommand: ShellCommand {
         let rows = lineage.parents.map { Row(relation: "parent", node: $0) }
             + lineage.ancestors.filter { !parents.contains($0.uniqueID ?? "") }.map { Row(relation: "ancestor", node: $0) }
             + lineage.children.map { Row(relation: "child", node: $0) }
-        ListingOutput<Row>(
+        try ListingOutput<Row>(
             columns: ["RELATION", "TYPE", "NAME", "STATUS", "UNIQUE ID"], numeric: [],
             row: { [$0.relation, $0.node.resourceType ?? "", $0.node.name ?? "", $0.node.status ?? "", $0.node.uniqueID ?? ""] },
             raw: \.json
-        ).print(rows, output: output, session: session, emptyMessage: "\(uniqueID) has no parents or children in environment \(environmentID)")
+        ).print(rows, output: output, session: session, emptyMessage: "\(uniqueID) has no parents or children in environment \(environmentID)",
+                 command: Self.configuration.name)
         return 0
     }
 }
@@ -99,14 +102,15 @@ struct QueryLineageCommand: ShellCommand {
 struct QueryStaleSourcesCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "query stale-sources", summary: "the environment's sources whose last freshness check warned or failed (Discovery)",
-        examples: ["query stale-sources", "query stale-sources --environment 211 --json"])
+        examples: ["query stale-sources", "query stale-sources --environment 211 --json"],
+        fields: ["source", "status", "loaded_at", "age", "unique_id"])
     @OptionGroup var environment: DiscoveryEnvironmentOption
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         let environmentID = try await environment.id(for: Self.configuration.name, session: session)
         let sources = try await session.api().staleSources(environmentID: environmentID)
-        ListingOutput<StaleSource>(
+        try ListingOutput<StaleSource>(
             columns: ["SOURCE", "STATUS", "LOADED AT", "AGE", "UNIQUE ID"], numeric: [3],
             row: { source in
                 [[source.sourceName, source.name].compactMap { $0 }.joined(separator: "."), source.status,
@@ -120,7 +124,8 @@ struct QueryStaleSourcesCommand: ShellCommand {
                     "max_loaded_at_time_ago_in_s": source.ageSeconds.map(JSONValue.double) ?? .null,
                 ])
             }
-        ).print(sources, output: output, session: session, emptyMessage: "no stale sources in environment \(environmentID): every freshness check passed")
+        ).print(sources, output: output, session: session, emptyMessage: "no stale sources in environment \(environmentID): every freshness check passed",
+                 command: Self.configuration.name)
         return 0
     }
 }

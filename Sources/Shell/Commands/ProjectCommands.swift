@@ -3,7 +3,7 @@ import DbtCloud
 struct ProjectCreateCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "project create", summary: "create a project from --set KEY=VALUE and/or --file (asks; --yes in scripts)", mutates: true,
-        examples: ["project create --set name=Finance --set description='Finance models'", "project create --file finance.yml --yes"])
+        examples: ["project create --set name=Finance --set description='Finance models'", "project create --file finance.yml --yes"], rawFields: true)
     @OptionGroup var definition: DefinitionOptions
     @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
     @OptionGroup var output: OutputOptions
@@ -19,7 +19,7 @@ struct ProjectCreateCommand: ShellCommand {
             return AccountObjectReport.declined("created", session: session)
         }
         let project = try await session.api().createProject(accountID: account, definition: definition)
-        AccountObjectReport.created(.init(kind: .project, id: project.id, name: project.name), raw: project.raw, output: output, session: session)
+        try AccountObjectReport.created(.init(kind: .project, id: project.id, name: project.name), raw: project.raw, output: output, command: command, session: session)
         return 0
     }
 }
@@ -28,7 +28,7 @@ struct ProjectUpdateCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "project update", summary: "change keys of a project (default: the context's) with --set KEY=VALUE or --file",
         discussion: "Shows each change as 'key: old → new' and asks on a terminal; scripts say --yes. The whole project is sent back, as the API replaces it.",
-        mutates: true, examples: ["project update --set description='The lumen_shop dbt project'", "project update marketing --set name=Marketing --yes"])
+        mutates: true, examples: ["project update --set description='The lumen_shop dbt project'", "project update marketing --set name=Marketing --yes"], rawFields: true)
     @Argument("PROJECT", .project) var projectRef: String?
     @OptionGroup var definition: DefinitionOptions
     @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
@@ -48,7 +48,7 @@ struct ProjectUpdateCommand: ShellCommand {
             return AccountObjectReport.declined("updated", session: session)
         }
         let project = try await client.updateProject(accountID: account, id: live.id, changes: changes)
-        AccountObjectReport.updated(target, raw: project.raw, output: output, session: session)
+        try AccountObjectReport.updated(target, raw: project.raw, output: output, command: command, session: session)
         return 0
     }
 }

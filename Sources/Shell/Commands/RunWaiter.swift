@@ -46,7 +46,7 @@ struct RunWaiter {
                 if run.isFinished {
                     progress.finish()
                     session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
-                    return report(run, output: output)
+                    return try report(run, output: output)
                 }
             } catch is Deadline.Expired {
                 progress.finish()
@@ -65,8 +65,8 @@ struct RunWaiter {
                        exitCode: ExitCode.waitTimedOut)
     }
 
-    private func report(_ run: Run, output: OutputOptions) -> Int32 {
-        RunSummary.print(run, output: output, session: session)
+    private func report(_ run: Run, output: OutputOptions) throws -> Int32 {
+        try RunSummary.print(run, output: output, session: session)
         switch run.status {
         case .success?:
             return 0

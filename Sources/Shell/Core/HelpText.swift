@@ -15,6 +15,21 @@ enum HelpText {
             if flag.value != nil { name += " \(flag.valueName)" }
             text += "  \(name.padding(28))\(flag.help)\n"
         }
+        if !spec.fields.isEmpty || spec.rawFields {
+            text += "\nfields (--fields A,B,…: the table's columns, the keys of JSON and CSV):\n"
+            var line = " "
+            for field in spec.fields {
+                if line.count + field.count + 2 > 78 {
+                    text += line + "\n"
+                    line = " "
+                }
+                line += " " + field + (field == spec.fields.last ? "" : ",")
+            }
+            if !spec.fields.isEmpty { text += line + "\n" }
+            if spec.rawFields {
+                text += spec.fields.isEmpty ? "  any key of the API's object\n" : "  and any key of the API's objects (which --json prints whole)\n"
+            }
+        }
         if !spec.examples.isEmpty {
             text += "\nexamples:\n" + spec.examples.map { "  \($0)\n" }.joined()
         }
