@@ -10,7 +10,8 @@ struct DbtshCommand: ParsableCommand {
         discussion: """
         Interactive when stdin and stdout are terminals; otherwise reads commands from stdin.
         Credentials: --host/--account/--profile, then DBT_CLOUD_API_TOKEN, DBT_CLOUD_ACCOUNT_ID,
-        DBT_CLOUD_HOST…, then the profiles file, then ~/.dbt/dbt_cloud.yml.
+        DBT_CLOUD_HOST…, then the profiles file, then ~/.dbt/dbt_cloud.yml; or 'login' in the shell.
+        An interactive session first runs $XDG_CONFIG_HOME/dbtsh/rc (default ~/.config/dbtsh/rc).
         A script stops at its first failing command and exits with its code.
 
         """ + "\n" + Shell.ExitCode.summary(width: 76),
@@ -20,8 +21,17 @@ struct DbtshCommand: ParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("Run these commands, then exit.", valueName: "commands"))
     var commands: String?
 
-    @Argument(help: ArgumentHelp("A script file of dbtsh commands.", valueName: "file"), completion: .file())
-    var scriptFile: String?
+    @Argument(parsing: .captureForPassthrough,
+              help: ArgumentHelp("A script file of dbtsh commands, then its arguments ($1, $2… in the script; with -c, the arguments of the commands).",
+                                 valueName: "file [argument…]"),
+              completion: .file())
+    var script: [String] = []
+
+    /// The script file, unless `-c` gave the commands (then every word is an argument).
+    var scriptFile: String? { commands == nil ? script.first : nil }
+
+    /// `$1`, `$2`… of the script or of `-c`'s commands.
+    var scriptArguments: [String] { commands == nil ? Array(script.dropFirst()) : script }
 
     @Flag(help: "Run against the built-in sandbox: a local dbt Cloud with a demo account.")
     var demo = false
@@ -39,6 +49,12 @@ struct DbtshCommand: ParsableCommand {
 
     @Flag(help: "Refuse every command that would change dbt Cloud (also DBT_CLOUD_READONLY=1).")
     var readonly = false
+
+    @Flag(help: "Do not run the start-up file ($XDG_CONFIG_HOME/dbtsh/rc) before the first prompt.")
+    var norc = false
+
+    @Option(help: ArgumentHelp("Run this start-up file instead (also before a script or -c).", valueName: "file"), completion: .file())
+    var rc: String?
 
     mutating func run() throws {
         let launch = Launch(options: self, environment: ProcessInfo.processInfo.environment)

@@ -20,12 +20,20 @@ struct SessionConnection {
         }
         let flags = CredentialFlags(host: options.connection.host, accountID: options.connection.account,
                                     projectID: options.connection.project, profile: options.connection.profile)
+        let resolver = CredentialResolver.forCurrentProcess(flags: flags)
         let resolved: ResolvedSettings
         do {
-            resolved = try CredentialResolver.forCurrentProcess(flags: flags).resolve()
+            resolved = try resolver.resolve()
         } catch {
             return .failure(ErrorReport.failure(for: error))
         }
+        let host = resolved.host
+        let caFile = options.connection.caFile
+        let connect: @Sendable (APIToken) throws -> DbtCloudClient = { token in
+            try DbtCloudClient(host: host, token: token, options: ClientOptions(caFile: caFile, trace: trace))
+        }
+        let profileName = resolved.profileName ?? options.connection.profile ?? environment["DBTSH_PROFILE"] ?? "default"
+        let profile = ProfileLocation(file: resolver.profilesFileURL, name: profileName)
         for warning in resolved.warnings { console.errorLine("warning: \(warning)") }
         var context = ShellContext()
         context.account = resolved.accountID.map { .init(id: $0) }
@@ -33,12 +41,13 @@ struct SessionConnection {
         context.environment = resolved.environmentID.map { .init(id: $0) }
         context.job = resolved.jobID.map { .init(id: $0) }
         guard let token = resolved.token, !token.isEmpty else {
-            return .success(SessionConnection(services: Services(cacheDirectory: cache), initialContext: context))
+            return .success(SessionConnection(services: Services(cacheDirectory: cache, connect: connect, profile: profile),
+                                              initialContext: context))
         }
         do {
-            let client = try DbtCloudClient(host: resolved.host, token: token,
-                                            options: ClientOptions(caFile: options.connection.caFile, trace: trace))
-            return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache),
+            let client = try connect(token)
+            return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache,
+                                                                 connect: connect, profile: profile),
                                               initialContext: context))
         } catch {
             return .failure(ErrorReport.failure(for: error))
@@ -64,11 +73,15 @@ struct SessionConnection {
         case .success(let sandbox):
             do {
                 let host = try DbtHost.parse(sandbox.baseURL.absoluteString)
-                let client = try DbtCloudClient(host: host, token: APIToken(DemoWorld.token), options: ClientOptions(trace: trace))
+                let connect: @Sendable (APIToken) throws -> DbtCloudClient = { token in
+                    try DbtCloudClient(host: host, token: token, options: ClientOptions(trace: trace))
+                }
+                let client = try connect(APIToken(DemoWorld.token))
                 var context = ShellContext()
                 context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics")
+                let demoCache = cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") }
                 var connection = SessionConnection(
-                    services: Services(client: client, token: APIToken(DemoWorld.token), cacheDirectory: cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") }),
+                    services: Services(client: client, token: APIToken(DemoWorld.token), cacheDirectory: demoCache, connect: connect),
                     initialContext: context)
                 connection.sandbox = sandbox
                 return .success(connection)
@@ -78,11 +91,11 @@ struct SessionConnection {
         }
     }
 
-    func close() {
-        let client = services.client
+    /// Shuts down the session's clients (`login` may have made more than the first) and the sandbox.
+    func close(clients: [DbtCloudClient]) {
         let sandbox = self.sandbox
         _ = runBlocking {
-            await client?.shutdown()
+            for client in clients { await client.shutdown() }
             await sandbox?.stop()
         }
     }

@@ -115,7 +115,7 @@ struct DeclarationTests {
             (ContextCommand.self, ["--output", "yaml"], "context: --output must be one of table, json, not 'yaml'"),
             (RetryCommand.self, ["--wiat"], "retry: unknown option --wiat (did you mean --wait?); see 'retry --help'"),
             (SQLCommand.self, [], "sql: missing NODE; usage: sql NODE [--file run_results.json] [--manifest manifest.json] [--step N] [--run RUN] [--raw]"),
-            (UseCommand.self, ["job", "--json"], "use: unknown option --json; see 'use --help'"),
+            (UseCommand.self, ["job", "--json"], "use: unknown option --json (options: --help); see 'use --help'"),
         ]
         for (command, words, message) in cases {
             #expect(throws: CommandFailure.usage(message), "\(command.configuration.name) \(words)") {

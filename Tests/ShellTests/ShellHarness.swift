@@ -105,9 +105,9 @@ final class ShellHarness: Sendable {
     /// Runs `script` (lines separated by newlines) as a fresh script on this session: output is
     /// only what this script printed. Checks that the token never shows.
     @discardableResult
-    func run(_ script: String, sourceLocation: SourceLocation = #_sourceLocation) async -> ShellOutput {
+    func run(_ script: String, source: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async -> ShellOutput {
         console.reset()
-        let driver = ShellDriver(interpreter: interpreter)
+        let driver = ShellDriver(interpreter: interpreter, source: source)
         var lines = script.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var status: Int32?

@@ -44,6 +44,9 @@ public protocol ConsoleDevice: Sendable {
     var standardInput: StandardInputUse { get }
     /// One line of standard input without its newline; nil at its end or once `cancelled`.
     func readLine(cancelled: () -> Bool) -> String?
+    /// A secret (a token): `prompt` on standard error, then one line of standard input read
+    /// without echo where it is a terminal; nil at its end or once `cancelled`.
+    func readSecretLine(prompt: ConsoleText, cancelled: () -> Bool) -> String?
     /// Standard input up to its end, stopping after `maximum` bytes or once `cancelled`.
     func readAll(maximum: Int, cancelled: () -> Bool) -> Data
 }

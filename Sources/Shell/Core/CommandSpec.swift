@@ -15,6 +15,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case runStatus
     case httpMethod
     case verb
+    /// The name of an alias (`unalias`).
+    case alias
 }
 
 /// An option as declared by `@Option` or `@Flag`.
@@ -81,6 +83,10 @@ public struct CommandSpec: Sendable {
     /// True when the command changes dbt Cloud (refused under `--readonly`).
     public var mutates: Bool
     public var examples: [String]
+    /// From the first argument on, every word is an argument (`watch runs --status running`).
+    public var optionsEndAtFirstArgument: Bool
+    /// Every word is an argument, `-x` and `--help` included (`echo`).
+    public var argumentsOnly: Bool
 
     init(_ configuration: CommandConfiguration, declarations: [DeclaredElement]) {
         name = configuration.name
@@ -89,6 +95,8 @@ public struct CommandSpec: Sendable {
         discussion = configuration.discussion
         mutates = configuration.mutates
         examples = configuration.examples
+        optionsEndAtFirstArgument = configuration.optionsEndAtFirstArgument
+        argumentsOnly = configuration.argumentsOnly
         positionals = declarations.compactMap { if case .positional(let spec) = $0 { spec } else { nil } }
         flags = declarations.compactMap { if case .flag(let spec) = $0 { spec } else { nil } }
     }

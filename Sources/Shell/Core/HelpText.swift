@@ -1,3 +1,5 @@
+import TerminalText
+
 enum HelpText {
     static func forCommand(_ spec: CommandSpec) -> String {
         var text = "usage: \(spec.usage)\n\n\(spec.summary)\n"
@@ -22,14 +24,21 @@ enum HelpText {
         return text
     }
 
-    static func overview(_ registry: CommandRegistry) -> String {
+    static func overview(_ registry: CommandRegistry, aliases: [String: String] = [:]) -> String {
         var text = "dbtsh: a shell for dbt Cloud. Commands act on the context (see 'context').\n\n"
         let configurations = registry.commands.map { $0.configuration }
         let width = min(24, (configurations.map(\.name.count).max() ?? 10) + 2)
         for configuration in configurations {
             text += "  \(configuration.name.padding(width))\(configuration.summary)\n"
         }
-        text += "\n'help VERB' or 'VERB --help' for details. Ctrl-C stops a command, Ctrl-D leaves.\n"
+        if !aliases.isEmpty {
+            text += "\naliases:\n"
+            for name in aliases.keys.sorted() {
+                text += "  \(name.padding(width))\(VisibleControls.escaping(aliases[name] ?? "", .singleLine))\n"
+            }
+        }
+        text += "\n'help VERB' or 'VERB --help' for details; 'help language' for ;, |, >, $?, variables and aliases.\n"
+        text += "Ctrl-C stops a command, Ctrl-D leaves.\n"
         text += "\n" + ExitCode.summary() + "\n"
         return text
     }
@@ -54,6 +63,7 @@ enum HelpText {
         case .settingKey: return Settings.keys.joined(separator: ", ")
         case .settingValue: return "value"
         case .verb: return "command"
+        case .alias: return "alias name"
         case .text: return "text"
         }
     }

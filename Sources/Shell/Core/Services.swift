@@ -9,14 +9,39 @@ public struct Services: Sendable {
     /// Why there is no client, said when a command needs one.
     public var missingClientReason: String
     public var cacheDirectory: URL?
+    /// Makes a client for another token, on the session's host (what `login` checks and keeps).
+    public var connect: (@Sendable (APIToken) throws -> DbtCloudClient)?
+    /// Where `login` saves a token; nil where there is nothing to save to (`--demo`).
+    public var profile: ProfileLocation?
+    /// Clients replaced by `login`: still shut down with the session.
+    public var retiredClients: [DbtCloudClient] = []
+
+    public static let noTokenReason = "no API token: type 'login', export DBT_CLOUD_API_TOKEN or use --profile NAME (or try 'dbtsh --demo')"
 
     public init(client: DbtCloudClient? = nil, token: APIToken? = nil,
-                missingClientReason: String = "no API token: export DBT_CLOUD_API_TOKEN, use --profile, or try 'dbtsh --demo'",
-                cacheDirectory: URL? = nil) {
+                missingClientReason: String = Services.noTokenReason,
+                cacheDirectory: URL? = nil, connect: (@Sendable (APIToken) throws -> DbtCloudClient)? = nil,
+                profile: ProfileLocation? = nil) {
         self.client = client
         self.token = token
         self.missingClientReason = missingClientReason
         self.cacheDirectory = cacheDirectory
+        self.connect = connect
+        self.profile = profile
+    }
+
+    /// Every client the session made, to shut down at the end.
+    public var allClients: [DbtCloudClient] { (client.map { [$0] } ?? []) + retiredClients }
+}
+
+/// A profile in dbtsh's profiles file.
+public struct ProfileLocation: Sendable {
+    public var file: URL
+    public var name: String
+
+    public init(file: URL, name: String) {
+        self.file = file
+        self.name = name
     }
 }
 
@@ -27,6 +52,7 @@ extension Session {
     }
 
     public func requireAccount() throws -> Int {
+        if services.client == nil { throw CommandFailure.usage(services.missingClientReason) }
         guard let account = context.account else {
             throw CommandFailure.usage("no account in context: 'use account ID' (see 'accounts')")
         }

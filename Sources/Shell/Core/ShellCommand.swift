@@ -24,15 +24,22 @@ struct CommandConfiguration: Sendable {
     /// True when the command changes dbt Cloud (refused under `--readonly` before it runs).
     var mutates: Bool
     var examples: [String]
+    /// True for a command that takes a command line (`watch runs --status running`, `alias`):
+    /// its own options come first, and from its first argument on every word is an argument.
+    var optionsEndAtFirstArgument: Bool
+    /// True for a command whose every word is an argument, `-x` and `--help` included (`echo`).
+    var argumentsOnly: Bool
 
     init(_ name: String, aliases: [String] = [], summary: String, discussion: String = "", mutates: Bool = false,
-         examples: [String] = []) {
+         examples: [String] = [], optionsEndAtFirstArgument: Bool = false, argumentsOnly: Bool = false) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
         self.discussion = discussion
         self.mutates = mutates
         self.examples = examples
+        self.optionsEndAtFirstArgument = optionsEndAtFirstArgument
+        self.argumentsOnly = argumentsOnly
     }
 }
 

@@ -1,7 +1,8 @@
 import Synchronization
 
-/// The loop's policy, shared by the interactive shell, piped scripts and `-c`: joins
-/// continuation lines, runs complete input, and decides when to stop and with what status.
+/// The loop's policy, shared by the interactive shell, piped scripts, `-c` and the start-up
+/// file: joins continuation lines, runs complete input, and decides when to stop and with what
+/// status. A driver with a `source` (a script's path) puts `FILE:LINE:` before its error lines.
 public final class ShellDriver: Sendable {
     public enum Decision: Sendable, Equatable {
         case readMore(prompt: String)
@@ -10,10 +11,24 @@ public final class ShellDriver: Sendable {
     }
 
     public let interpreter: Interpreter
-    private let state = Mutex<(pending: String, lastStatus: Int32)>(("", 0))
+    /// The script's name in error lines; nil for a terminal or a pipe.
+    public let source: String?
 
-    public init(interpreter: Interpreter) {
+    private struct State {
+        /// Continuation lines read so far, their trailing backslashes dropped.
+        var pending = ""
+        var pendingEndsInWord = false
+        var lastStatus: Int32 = 0
+        /// Lines accepted so far, and the line the pending command started on.
+        var linesRead = 0
+        var commandLine = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init(interpreter: Interpreter, source: String? = nil) {
         self.interpreter = interpreter
+        self.source = source
     }
 
     public var session: Session { interpreter.session }
@@ -23,24 +38,28 @@ public final class ShellDriver: Sendable {
     /// Accepts one line as read. Returns whether to read on, and with which prompt.
     public func accept(_ line: String) -> Decision {
         state.withLock { state in
-            let joined = state.pending + line
-            if case .needsContinuation? = try? Lexer().lex(joined) {
-                state.pending = String(joined.dropLast())
-                return .readMore(prompt: continuationPrompt)
-            }
-            return .proceed
+            state.linesRead += 1
+            if state.pending.isEmpty, !state.pendingEndsInWord { state.commandLine = state.linesRead }
+            let (continues, endsInWord) = Lexer().continuation(of: line, afterWord: state.pendingEndsInWord)
+            guard continues else { return .proceed }
+            state.pending += line.unicodeScalars.dropLast().reduce(into: "") { $0.unicodeScalars.append($1) }
+            state.pendingEndsInWord = endsInWord
+            return .readMore(prompt: continuationPrompt)
         }
     }
 
     /// Runs the input accepted so far plus `line`.
     public func run(_ line: String) async -> Decision {
-        let input = state.withLock { state in
+        let (input, lineNumber) = state.withLock { state in
             let joined = state.pending + line
             state.pending = ""
-            return joined
+            state.pendingEndsInWord = false
+            return (joined, state.commandLine)
         }
         guard !input.allSatisfy(\.isWhitespace) else { return .proceed }
-        let status = await interpreter.execute(input)
+        let interpreter = self.interpreter
+        let location = source.map { "\($0):\(lineNumber)" }
+        let status = await ScriptLocation.$current.withValue(location) { await interpreter.execute(input) }
         state.withLock { $0.lastStatus = status }
         if let requested = session.exitRequest { return .stop(requested) }
         if status != 0, !session.interactive, session.settings.errexit { return .stop(status) }
@@ -49,7 +68,12 @@ public final class ShellDriver: Sendable {
 
     /// Ctrl-C: an interactive shell drops the line and carries on; a script stops.
     public func interrupted() -> Decision {
-        state.withLock { $0.pending = "" }
+        state.withLock {
+            $0.pending = ""
+            $0.pendingEndsInWord = false
+            $0.lastStatus = ExitCode.interrupted
+        }
+        session.lastStatus = ExitCode.interrupted
         if session.interactive { return .proceed }
         return .stop(ExitCode.interrupted)
     }
@@ -58,7 +82,8 @@ public final class ShellDriver: Sendable {
     public func endOfInput() -> Int32 {
         let (pending, lastStatus) = state.withLock { ($0.pending, $0.lastStatus) }
         if !pending.isEmpty {
-            session.console.errorLine("error: input ended after a line continuation (trailing backslash)")
+            let location = source.map { "\($0): " } ?? ""
+            session.console.errorLine("\(location)error: input ended after a line continuation (trailing backslash)")
             return ExitCode.usage
         }
         return session.interactive ? 0 : lastStatus
