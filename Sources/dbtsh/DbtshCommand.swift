@@ -8,11 +8,14 @@ struct DbtshCommand: ParsableCommand {
         commandName: "dbtsh",
         abstract: "A shell for dbt Cloud: sessions, runs, logs, artifacts and failures.",
         discussion: """
-        Interactive when stdin and stdout are terminals; otherwise reads commands from stdin.
-        Credentials: --host/--account/--profile, then DBT_CLOUD_API_TOKEN, DBT_CLOUD_ACCOUNT_ID,
-        DBT_CLOUD_HOST…, then the profiles file, then ~/.dbt/dbt_cloud.yml; or 'login' in the shell.
+        Interactive when stdin and stdout are terminals; otherwise reads commands from stdin. \
         An interactive session first runs $XDG_CONFIG_HOME/dbtsh/rc (default ~/.config/dbtsh/rc).
-        A script stops at its first failing command and exits with its code.
+
+        Credentials: --host/--account/--profile, then DBT_CLOUD_API_TOKEN, DBT_CLOUD_ACCOUNT_ID, \
+        DBT_CLOUD_HOST…, then the profiles file, then ~/.dbt/dbt_cloud.yml; or 'login' in the shell.
+
+        A script stops at its first failing command and exits with its code; 'help language' \
+        inside dbtsh describes pipes, redirections, $?, variables and aliases.
 
         """ + "\n" + Shell.ExitCode.summary(width: 76),
         version: DbtshVersion.current
@@ -57,6 +60,12 @@ struct DbtshCommand: ParsableCommand {
     var rc: String?
 
     mutating func run() throws {
+        // The words after the first argument are the script's, so help and version are caught here.
+        switch script.first {
+        case "-h", "--help": throw CleanExit.helpRequest(self)
+        case "--version": throw CleanExit.message(DbtshVersion.current)
+        default: break
+        }
         let launch = Launch(options: self, environment: ProcessInfo.processInfo.environment)
         let status = launch.start()
         throw ExitCode(status)
