@@ -46,11 +46,34 @@ struct StatusTests {
         }
     }
 
+    @Test("a run that ends in error still writes its result with >: the command ran to its end")
+    func aFailedRunsResultIsKept() async throws {
+        try await withShell { shell, _ in
+            let scratch = try ScratchDirectory()
+            defer { scratch.remove() }
+            let result = await shell.run("use job 43167; run --wait --interval 50ms > \(scratch.path("result.txt"))")
+            #expect(result.status == 1, "\(result)")
+            #expect(scratch.contents("result.txt").contains("43167  error"), "\(result)")
+        }
+    }
+
     @Test func exitTakesAnExpandedStatus() async throws {
         try await withShell { shell, _ in
             let result = await shell.run("set errexit off\nshow job 99999999\nexit $?\necho not reached")
             #expect(result.status == 3, "\(result)")
             #expect(result.stdout.isEmpty, "\(result)")
+        }
+    }
+
+    @Test func helpDescribesTheLanguage() async throws {
+        try await withShell { shell, _ in
+            for topic in ["language", "grammar"] {
+                let result = await shell.run("help \(topic)")
+                #expect(result.status == 0 && result.stdout.hasPrefix("The dbtsh language"), "\(result)")
+                #expect(result.stdout.contains("CMD | SYSTEM COMMAND") && result.stdout.contains("${env:NAME}"), "\(result)")
+            }
+            let overview = await shell.run("help")
+            #expect(overview.stdout.contains("'help language' for ;, |, >, $?, variables and aliases"), "\(overview)")
         }
     }
 
@@ -153,6 +176,8 @@ struct ExpansionTests {
             #expect(near.stderr.contains("did you mean ${model}?"), "\(near)")
             let unset = await shell.run("unset model; echo $model")
             #expect(unset.status == 2 && unset.stderr.contains("${model} is not set"), "\(unset)")
+            let habit = await shell.run("set var model fct_orders")
+            #expect(habit.stderrLines == ["error: 'set var': variables are set with let; in dbtsh: let model fct_orders (see 'help let')"], "\(habit)")
             let unknown = await shell.run("unset nothing")
             #expect(unknown.stderrLines == ["error: unset: no variable nothing (see 'let')"], "\(unknown)")
         }
@@ -640,6 +665,15 @@ struct LoginTests {
             #expect(result.stderr.contains("save it to profile 'default' in \(profiles.path)? [y/N] "), "\(result)")
             #expect(FileManager.default.fileExists(atPath: profiles.path))
             await shell.session.services.client?.shutdown()
+        }
+    }
+
+    @Test func aTokenOnTheCommandLineIsRefusedAndNotShown() async throws {
+        try await SandboxFixture.with { fixture in
+            let shell = try shell(fixture, input: "")
+            let result = await shell.run("login dbtu_notreallyatoken1234")
+            #expect(result.status == 2)
+            #expect(result.stderrLines == ["error: login: the token is not taken on the command line (it would stay on the screen); type 'login' alone and paste it when asked"], "\(result)")
         }
     }
 

@@ -11,10 +11,14 @@ struct LoginCommand: ShellCommand {
         600, written whole or not at all): --save saves it, a terminal asks, a script does not save without --save.
         """,
         examples: ["login", "login --save", "login --profile prod --save"])
+    @Argument("TOKEN", help: "refused: a token typed on the command line stays in the terminal's scrollback") var typedToken: String?
     @Flag("save", help: "save the token to the profiles file without asking") var save: Bool
     @Option("profile", valueName: "NAME", help: "the profile to save to (default: the session's, else 'default')") var profile: String?
 
     func run(in session: Session) async throws -> Int32 {
+        if typedToken != nil {
+            throw CommandFailure.usage("login: the token is not taken on the command line (it would stay on the screen); type 'login' alone and paste it when asked")
+        }
         guard let connect = session.services.connect else {
             throw CommandFailure.usage("login: this session has no dbt Cloud to log in to")
         }

@@ -26,11 +26,17 @@ enum ForeignHabits {
         "metadata query": { "query" + ($0.value("file").isEmpty ? " FILE" : $0.value("file")) },
     ]
 
-    /// `error:` text for words that are dbt-cloud-cli's, or nil.
+    /// `error:` text for words that are dbt-cloud-cli's (or another shell's way to set a variable), or nil.
     static func translation(of words: [String]) -> String? {
-        guard words.count >= 2, let translate = commands[words[0] + " " + words[1]] else { return nil }
+        guard words.count >= 2 else { return nil }
+        let typed = words[0] + " " + words[1]
+        if typed == "set var" || typed == "set variable" {
+            let assignment = words.count >= 4 ? "let \(ShellQuoting.quoted(words[2])) \(ShellQuoting.quoted(words[3]))" : "let NAME VALUE"
+            return "'\(typed)': variables are set with let; in dbtsh: \(assignment) (see 'help let')"
+        }
+        guard let translate = commands[typed] else { return nil }
         let dbtsh = translate(Flags(words.dropFirst(2)))
-        return "'\(words[0]) \(words[1])' is dbt-cloud-cli's; in dbtsh: \(dbtsh) (see 'help \(dbtsh.split(separator: " ").first ?? "")')"
+        return "'\(typed)' is dbt-cloud-cli's; in dbtsh: \(dbtsh) (see 'help \(dbtsh.split(separator: " ").first ?? "")')"
     }
 
     /// dbt-cloud-cli's id flags and the dbtsh option or argument kind they become.
