@@ -295,6 +295,16 @@ struct PipeAndRedirectionTests {
             #expect(result.status == 2, "\(result)")
             #expect(result.stderrLines == ["error: cannot write '/nonexistent/dir/out.txt': no such directory, or it is not writable"], "\(result)")
             #expect(fixture.requests(method: "POST").count == posts, "no run was triggered")
+            let scratch = try ScratchDirectory()
+            defer { scratch.remove() }
+            let protected = scratch.path("protected.txt")
+            try Data("keep\n".utf8).write(to: URL(fileURLWithPath: protected))
+            try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: protected)
+            if getuid() != 0 {
+                let refused = await shell.run("context > \(protected)")
+                #expect(refused.stderrLines == ["error: cannot write '\(protected)': permission denied"], "a read-only file is not replaced: \(refused)")
+                #expect(scratch.contents("protected.txt") == "keep\n")
+            }
             let directory = await shell.run("context > /tmp")
             #expect(directory.stderrLines == ["error: cannot write '/tmp': it is a directory"], "\(directory)")
         }

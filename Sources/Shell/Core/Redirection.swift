@@ -24,6 +24,9 @@ final class FileRedirection: Sendable {
         let kind = attributes?[.type] as? FileAttributeType
         existed = kind != nil
         if kind == .typeDirectory { throw CommandFailure.usage("cannot write '\(path)': it is a directory") }
+        if kind != nil, !FileManager.default.isWritableFile(atPath: target) {
+            throw CommandFailure.usage("cannot write '\(path)': permission denied")
+        }
         if append || (kind != nil && kind != .typeRegular) {
             temporary = nil
             sink = try FileOutput(path: path, append: true)
