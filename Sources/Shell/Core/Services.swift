@@ -15,17 +15,27 @@ public struct Services: Sendable {
     public var profile: ProfileLocation?
     /// Clients replaced by `login`: still shut down with the session.
     public var retiredClients: [DbtCloudClient] = []
+    /// The artifact cache's cap (`DBTSH_CACHE_SIZE`); 0 turns the cache off.
+    public var cacheMaxBytes: Int64
+
+    public static let defaultCacheMaxBytes: Int64 = 1 << 30
 
     public static let noTokenReason = "no API token: type 'login', export DBT_CLOUD_API_TOKEN or use --profile NAME (or try 'dbtsh --demo')"
 
+    /// The cap a `DBTSH_CACHE_SIZE` value asks for (`500M`, `2G`, `0`), or why it is not a size.
+    public static func cacheMaxBytes(fromSetting text: String?) -> Result<Int64, CommandFailure> {
+        ArtifactCache.maxBytes(fromSetting: text)
+    }
+
     public init(client: DbtCloudClient? = nil, token: APIToken? = nil,
                 missingClientReason: String = Services.noTokenReason,
-                cacheDirectory: URL? = nil, connect: (@Sendable (APIToken) throws -> DbtCloudClient)? = nil,
-                profile: ProfileLocation? = nil) {
+                cacheDirectory: URL? = nil, cacheMaxBytes: Int64 = Services.defaultCacheMaxBytes,
+                connect: (@Sendable (APIToken) throws -> DbtCloudClient)? = nil, profile: ProfileLocation? = nil) {
         self.client = client
         self.token = token
         self.missingClientReason = missingClientReason
         self.cacheDirectory = cacheDirectory
+        self.cacheMaxBytes = cacheMaxBytes
         self.connect = connect
         self.profile = profile
     }

@@ -1,3 +1,4 @@
+import DbtCloud
 import Synchronization
 
 /// The loop's policy, shared by the interactive shell, piped scripts, `-c` and the start-up
@@ -59,7 +60,10 @@ public final class ShellDriver: Sendable {
         guard !input.allSatisfy(\.isWhitespace) else { return .proceed }
         let interpreter = self.interpreter
         let location = source.map { "\($0):\(lineNumber)" }
-        let status = await ScriptLocation.$current.withValue(location) { await interpreter.execute(input) }
+        let notices = ForegroundNotices.printer(for: session.console)
+        let status = await ScriptLocation.$current.withValue(location) {
+            await ClientNotices.$handler.withValue(notices) { await interpreter.execute(input) }
+        }
         state.withLock { $0.lastStatus = status }
         if let requested = session.exitRequest { return .stop(requested) }
         if status != 0, !session.interactive, session.settings.errexit { return .stop(status) }
@@ -87,5 +91,33 @@ public final class ShellDriver: Sendable {
             return ExitCode.usage
         }
         return session.interactive ? 0 : lastStatus
+    }
+}
+
+/// What the API client is waiting for (`waiting for cloud.getdbt.com (5 s)…`, `retrying GET …`),
+/// printed on stderr while a command runs, when stderr is a terminal. A progress line drawn in
+/// place is left above the notice; the same notice from several pages in flight is printed once.
+final class ForegroundNotices: Sendable {
+    private let console: Console
+    private let last = Mutex<String?>(nil)
+
+    private init(console: Console) {
+        self.console = console
+    }
+
+    static func printer(for console: Console) -> (@Sendable (String) -> Void)? {
+        guard console.stderrIsTerminal else { return nil }
+        let notices = ForegroundNotices(console: console)
+        return { notices.post($0) }
+    }
+
+    private func post(_ text: String) {
+        let isNew = last.withLock { last in
+            defer { last = text }
+            return last != text
+        }
+        guard isNew else { return }
+        console.endStatus()
+        console.errorLine(text)
     }
 }
