@@ -213,11 +213,11 @@ struct PipeAndRedirectionTests {
             let result = await shell.run("jobs > \(scratch.path("jobs.txt")); jobs --json > \(scratch.path("jobs.json"))")
             #expect(result.status == 0, "\(result)")
             #expect(result.stdout.isEmpty, "\(result)")
+            let jobs = try #require(try JSONValue(parsing: scratch.contents("jobs.json")).arrayValue)
+            #expect(jobs.count > 100, "every page of jobs")
             let table = scratch.contents("jobs.txt")
-            #expect(table.split(separator: "\n").count == 131 && table.contains("Nightly build"), "a header and 130 jobs")
+            #expect(table.split(separator: "\n").count == jobs.count + 1 && table.contains("Nightly build"), "a header and every job")
             #expect(!table.contains("\u{1B}") && !table.contains("…"), "no colour, not cut to 30 columns")
-            let json = try JSONValue(parsing: scratch.contents("jobs.json"))
-            #expect(json.arrayValue?.count == 130)
         }
     }
 
@@ -317,9 +317,10 @@ struct PipeAndRedirectionTests {
             let scratch = try ScratchDirectory()
             defer { scratch.remove() }
             let out = scratch.path("out")
+            let jobs = await shell.run("jobs --json").json?.arrayValue?.count ?? 0
             let result = await shell.run("echo hello dbtsh | tr a-z A-Z > \(out); jobs | wc -l >> \(out)")
             #expect(result.status == 0, "\(result)")
-            #expect(scratch.contents("out") == "HELLO DBTSH\n131\n", "a header and 130 jobs")
+            #expect(scratch.contents("out") == "HELLO DBTSH\n\(jobs + 1)\n", "a header and every job")
             let failing = await shell.run("show job 99999999 | cat > \(out)")
             #expect(failing.status == 3, "the dbtsh command's status: \(failing)")
             #expect(scratch.contents("out").isEmpty, "the error is not in the pipe")
