@@ -10,7 +10,7 @@ struct AliasCommand: ShellCommand {
         """,
         examples: ["alias nightly 'use job 43167; runs -n 5'", "alias why 'use run $1; failures'", "alias", "alias why"],
         optionsEndAtFirstArgument: true)
-    @Argument("NAME") var name: String?
+    @Argument("NAME", help: "the alias's name: letters, digits, '-', '_' and '.'") var name: String?
     @Argument("BODY", help: "the command line (quoted); several words are joined") var body: [String] = []
 
     /// Names that must stay commands: they are how aliases are undone.

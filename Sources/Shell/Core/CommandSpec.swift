@@ -105,6 +105,7 @@ public struct CommandSpec: Sendable {
     public var allFlags: [FlagSpec] { flags + [FlagSpec.help] }
 
     public var usage: String {
-        ([name] + positionals.map(\.usage) + flags.map(\.usage)).joined(separator: " ")
+        let parts = optionsEndAtFirstArgument ? flags.map(\.usage) + positionals.map(\.usage) : positionals.map(\.usage) + flags.map(\.usage)
+        return ([name] + parts).joined(separator: " ")
     }
 }

@@ -10,12 +10,15 @@ enum HelpText {
                 text += "  \(argument.name.padding(20))\(argument.help ?? describe(argument.kind))\n"
             }
         }
-        text += "\noptions:\n"
-        for flag in spec.allFlags {
-            var name = "--\(flag.name)"
-            if let short = flag.short { name = "-\(short), " + name }
-            if flag.value != nil { name += " \(flag.valueName)" }
-            text += "  \(name.padding(28))\(flag.help)\n"
+        // A command whose every word is an argument (`echo`) has no options, not even --help.
+        if !spec.argumentsOnly {
+            text += "\noptions:\n"
+            for flag in spec.allFlags {
+                var name = "--\(flag.name)"
+                if let short = flag.short { name = "-\(short), " + name }
+                if flag.value != nil { name += " \(flag.valueName)" }
+                text += "  \(name.padding(28))\(flag.help)\n"
+            }
         }
         if !spec.examples.isEmpty {
             text += "\nexamples:\n" + spec.examples.map { "  \($0)\n" }.joined()
