@@ -37,7 +37,13 @@ struct DeclarationTests {
         for flag in spec.flags { #expect(usage.contains("--\(flag.name)"), "\(name): usage misses --\(flag.name)") }
         let help = HelpText.forCommand(spec)
         #expect(help.hasPrefix("usage: \(usage)\n"))
-        for flag in spec.allFlags { #expect(help.contains("--\(flag.name)"), "\(name): help misses --\(flag.name)") }
+        if spec.argumentsOnly {
+            // Every word is an argument (`echo -n`, `let x --json`): no option, not even --help.
+            #expect(spec.flags.isEmpty, "\(name) takes every word as an argument, yet declares options")
+            #expect(!help.contains("--help"), "\(name): help offers --help, which it does not take")
+        } else {
+            for flag in spec.allFlags { #expect(help.contains("--\(flag.name)"), "\(name): help misses --\(flag.name)") }
+        }
     }
 
     @Test func commandNamesAndAliasesAreUnique() {
