@@ -189,6 +189,10 @@ struct ExpansionTests {
             let flags = shell.complete("runs --job ${job} --st")
             #expect(flags.items.map(\.replacement) == ["--status"], "\(flags)")
             #expect(shell.complete("runs ${jo").word == "${jo")
+            #expect(shell.complete("show job ${jo").items.map(\.replacement) == ["${job}"])
+            _ = await shell.run("let model fct_orders")
+            #expect(shell.complete("sql $mo").items.map(\.replacement) == ["$model"])
+            #expect(shell.complete("echo ${").items.map(\.replacement) == ["${account}", "${project}", "${environment}", "${job}", "${model}"])
         }
     }
 }

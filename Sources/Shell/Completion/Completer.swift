@@ -35,6 +35,9 @@ public struct Completer: Sendable {
         }
         // After `|` the words are the system shell's; after `>` a file's name.
         guard partial.place == .command else { return CompletionResult(word: partial.currentWordRaw, items: []) }
+        if let variables = VariableNames.completing(partial.currentWordRaw, session: session) {
+            return CompletionResult(word: partial.currentWordRaw, items: variables)
+        }
         let aliases = session.language.aliases
         let words = CommandWords.resolving(partial.precedingWords, aliases: aliases, registry: registry)
         let slot = CompletionSlot.find(words: words, current: partial.currentWord, registry: registry, aliases: aliases.keys.sorted())
@@ -187,5 +190,20 @@ enum CommandWords {
             words = Array(arguments.dropFirst(optionCount))
         }
         return words
+    }
+}
+
+/// `${jo<TAB>` → `${job}`, `$mo<TAB>` → `$model`: the context's levels that are set and the
+/// variables of `let`, where a word being typed is a reference.
+enum VariableNames {
+    static func completing(_ raw: String, session: Session) -> [CompletionItem]? {
+        let braced = raw.hasPrefix("${")
+        guard braced || raw.hasPrefix("$"), !raw.contains("}") else { return nil }
+        let typed = String(raw.dropFirst(braced ? 2 : 1))
+        guard typed.isEmpty || Lexer.isName(typed) else { return nil }
+        let context = session.context
+        let levels = ShellContext.Level.allCases.filter { context[$0] != nil }.map(\.rawValue)
+        let names = levels + session.language.variables.keys.sorted()
+        return names.filter { $0.hasPrefix(typed) }.map { braced ? CompletionItem("${\($0)}") : CompletionItem("$" + $0) }
     }
 }
