@@ -10,9 +10,15 @@ enum DemoSeed {
         .sourceFreshness: 5.0, .build: 6.0, .docsGenerate: 4.0, .other: 2.0,
     ]
 
-    static func world(extraRuns: Int) -> WorldState {
+    static func world(extraRuns: Int, secondAccount: Bool = false) -> WorldState {
         var world = WorldState()
         world.account = account()
+        if secondAccount {
+            world.emptyAccounts = [
+                account().setting("id", .int(DemoWorld.secondAccountID)).setting("name", "Acme Sandbox")
+                    .setting("identifier", "act_acme44").setting("static_subdomain", "ac044"),
+            ]
+        }
         world.connections = [connection(id: 300, name: "Analytics warehouse"), connection(id: 301, name: "Marketing warehouse")]
         world.repositories = [
             repository(id: 400, projectID: 100, name: "lumen_shop"), repository(id: 401, projectID: 101, name: "marketing"),
