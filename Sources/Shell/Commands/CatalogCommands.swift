@@ -37,7 +37,7 @@ struct CatalogSource {
 struct CatalogShowCommand: ShellCommand {
     static let configuration = CommandConfiguration("catalog show", summary: "a relation's columns (types and descriptions) and stats",
                                                     examples: ["catalog show dim_customers", "catalog show erp.orders --file target/catalog.json"])
-    @Argument("NODE", .node) var typed: String
+    @Argument("NODE", .relation) var typed: String
     @OptionGroup var source: CatalogSourceOptions
     @OptionGroup var output: OutputOptions
 
@@ -70,13 +70,20 @@ struct CatalogSearchCommand: ShellCommand {
             session.console.line(try JSONText.encode(hits))
             return 0
         }
+        CatalogSearchOutput.print(hits, session: session)
+        return 0
+    }
+}
+
+/// The hits of `catalog search` and of the browser's `search`, as one table.
+enum CatalogSearchOutput {
+    static func print(_ hits: [SearchHit], session: Session) {
         if hits.isEmpty {
             session.console.errorLine("nothing in the catalog matches")
-            return 0
+            return
         }
-        let rows = hits.map { [$0.nodeName, $0.column ?? "", $0.field.rawValue, Table.singleLine($0.text)] }
+        let rows = hits.map { [$0.nodeName, $0.column ?? "", $0.field.rawValue, $0.text] }
         session.printTable(Table(headers: ["NODE", "COLUMN", "MATCHED", "TEXT"], rows: rows))
-        return 0
     }
 }
 
@@ -104,7 +111,9 @@ enum NodeDetailText {
         if let materialized = detail.materialized { facts.append("materialized: \(materialized)") }
         if let owner = detail.owner { facts.append("owner: \(owner)") }
         if !facts.isEmpty { console.line("  " + facts.joined(separator: " · ")) }
-        if let description = detail.description ?? detail.comment, !description.isEmpty { console.line("  " + Table.singleLine(description)) }
+        if let description = detail.description ?? detail.comment, !description.isEmpty {
+            for line in description.split(separator: "\n", omittingEmptySubsequences: false) { console.line("  " + line) }
+        }
         if let file = detail.originalFilePath { console.line("  file: \(file)") }
         for stat in detail.stats {
             console.line("  \(stat.label ?? stat.id): \(stat.value ?? "")")

@@ -2,25 +2,29 @@ import DbtCloud
 
 struct JobsCommand: ShellCommand {
     static let configuration = CommandConfiguration("jobs", summary: "jobs with environment, schedule and last run status (every page)",
-                                                    examples: ["jobs", "jobs --name nightly", "jobs --environment 202 --json"])
+                                                    examples: ["jobs", "jobs --name nightly", "jobs --status error", "jobs --environment 202 --json"])
     @Option("project", .project, valueName: "P", help: "jobs of this project (default: the context's)") var project: String?
     @Option("environment", .environment, valueName: "E", help: "jobs of this environment") var environment: String?
     @Option("name", valueName: "TEXT", help: "jobs whose name contains TEXT") var name: String?
+    @Option("status", .runStatus, valueName: "STATUS", help: "jobs whose last run has this status (repeatable)")
+    var statuses: [String]
     @Flag("all-projects", help: "ignore the project in context") var allProjects: Bool
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
+        let wanted = try LastRunStatus.parse(statuses)
         let resolver = EntityResolver(session: session)
-        var filter = JobFilter(include: ["most_recent_completed_run"])
+        var filter = JobFilter(include: ["most_recent_completed_run"] + (wanted.isEmpty ? [] : ["most_recent_run"]))
         if !allProjects { filter.projectID = session.context.project?.id }
         if let project { filter.projectID = try await resolver.project(project).id }
         if let environment { filter.environmentID = try await resolver.environment(environment).entry.id }
         filter.nameContains = name
-        let jobs = try await session.api().listJobs(accountID: account, filter: filter).collect()
+        var jobs = try await session.api().listJobs(accountID: account, filter: filter).collect()
         if filter.nameContains == nil, filter.environmentID == nil {
             session.listings.store(.items(of: jobs), for: .jobs(account: account, project: filter.projectID))
         }
+        if !wanted.isEmpty { jobs = jobs.filter { LastRunStatus.matches($0, wanted) } }
         ListingOutput<Job>(
             columns: ["ID", "NAME", "ENV", "SCHEDULE", "LAST RUN"], numeric: [0, 2],
             row: { job in
@@ -32,6 +36,28 @@ struct JobsCommand: ShellCommand {
             raw: \.raw
         ).print(jobs, output: output, session: session, emptyMessage: "no jobs match")
         return 0
+    }
+}
+
+/// `jobs --status`: a finished status is the last finished run's (the LAST RUN column), and a
+/// status of a run in progress is the newest run's.
+enum LastRunStatus {
+    static func parse(_ words: [String]) throws -> [RunStatus] {
+        try words.flatMap { $0.split(separator: ",").map(String.init) }.map { name in
+            guard let status = RunStatus(name: name) else {
+                throw CommandFailure.usage("jobs: unknown status '\(name)'; use queued, starting, running, success, error or cancelled")
+            }
+            return status
+        }
+    }
+
+    static func matches(_ job: Job, _ wanted: [RunStatus]) -> Bool {
+        wanted.contains { status in
+            switch status {
+            case .queued, .starting, .running: job.mostRecentRun?.status == status
+            default: job.mostRecentCompletedRun?.status == status
+            }
+        }
     }
 }
 

@@ -17,7 +17,11 @@ struct RunWaiter {
         let client = try session.api()
         let started = Date()
         let progress = ProgressLine(console: session.console)
-        defer { progress.finish() }
+        session.interruptionNote = "stopped waiting; run \(runID) goes on in dbt Cloud ('cancel \(runID)' cancels it, 'wait \(runID)' waits again)"
+        defer {
+            progress.finish()
+            if !Task.isCancelled { session.interruptionNote = nil }
+        }
         var lastFailure: (any Error)?
         while true {
             let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }
