@@ -49,6 +49,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.copy("Resources/openapi-index.json")],
             swiftSettings: strict
         ),
 
@@ -104,7 +105,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox"], swiftSettings: strict),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["dbtsh", "Sandbox"], swiftSettings: strict),
     ]

@@ -57,6 +57,36 @@ enum InProcessBenchmarks {
         await client.shutdown()
     }
 
+    /// The embedded OpenAPI index: loading it (what the first `api … <TAB>` or `help api` of a
+    /// session pays; start-up does not) and completing paths from it.
+    static func apiPaths(iterations: Int, into table: inout Table) {
+        var loads: [Double] = []
+        var operations = 0
+        for _ in 0..<max(3, iterations / 50) {
+            let start = Spawner.now()
+            guard let index = try? APIIndex.load() else {
+                table.add(.failed("OpenAPI index load", "the bundled index could not be read"))
+                return
+            }
+            loads.append(Spawner.now() - start)
+            operations = index.operations.count
+        }
+        table.add(.timing("OpenAPI index load (first api TAB)", Samples(loads), aim: "< 50 ms",
+                          note: "\(operations) operations from Resources/openapi-index.json; lazy, once a session"))
+        let index = APIIndex.shared
+        for prefix in ["/api/v3/accounts/{account}/", "/api/v2/accounts/43/jobs/43167/"] {
+            var times: [Double] = []
+            var candidates = 0
+            for _ in 0..<iterations {
+                let start = Spawner.now()
+                candidates = index.completions(for: prefix, method: "GET").count
+                times.append(Spawner.now() - start)
+            }
+            table.add(.timing("api path completion `\(prefix)`", Samples(times), aim: "p99 < 5 ms",
+                              note: "\(candidates) candidates; APIIndex.completions", percentiles: true))
+        }
+    }
+
     // MARK: 4. paging
 
     /// Lists every run page by page and with pages in flight. On loopback the sandbox is the

@@ -122,6 +122,7 @@ func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
         if options.only.contains("completion") {
             log("3. completion")
             await InProcessBenchmarks.completion(sandbox: sandbox, iterations: options.completionIterations, into: &table)
+            InProcessBenchmarks.apiPaths(iterations: options.completionIterations, into: &table)
         }
         await sandbox.stop()
     }

@@ -8,8 +8,8 @@ struct EndpointTests {
     @Test func jobListingPagesThroughEveryJobWithLimit100() async throws {
         try await withSandbox { sandbox in
             let jobs = try await sandbox.client.listJobs(accountID: sandbox.account).collect()
-            #expect(jobs.count == 130)
-            #expect(Set(jobs.map(\.id)).count == 130)
+            #expect(jobs.count == 141)
+            #expect(Set(jobs.map(\.id)).count == 141)
             #expect(jobs.map(\.id) == jobs.map(\.id).sorted())
             #expect(jobs.contains { $0.id == DemoWorld.failingJobID && $0.name == "Nightly build" })
             let requests = sandbox.requests(method: "GET", pathContains: "/jobs/")

@@ -169,7 +169,7 @@ struct InteractiveShellTests {
         try await onOwnThread {
             let shell = try startShell()
             try shell.type("use job \t")
-            try shell.expect("Display all 130 possibilities? (y or n)", timeout: 10)
+            try shell.expect("Display all 141 possibilities? (y or n)", timeout: 10)
             try shell.type("n")
             try shell.expect(Self.prompt + "use job ")
             try shell.type("\t")

@@ -27,7 +27,9 @@ struct LiveCompletionTerminalTests {
         try shell.type("use project analytics\r")
         try shell.expect("acme/analytics" + Self.prompt, timeout: 10)
         try shell.type("use job ")
-        try shell.pressUntil("43167  Nightly build")
+        try shell.pressUntil("Display all 90 possibilities? (y or n)")
+        try shell.type("y")
+        try shell.expect("43167  Nightly build", timeout: 10)
         try shell.expect("43168  Hourly refresh", timeout: 10)
         try leave(shell)
     }

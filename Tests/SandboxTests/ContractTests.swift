@@ -10,14 +10,14 @@ struct ContractTests {
             let second = try await client.get("/api/v2/accounts/43/jobs/?limit=100&offset=100")
             #expect(first.status == 200)
             #expect(first.list.count == 100)
-            #expect(second.list.count == 30)
+            #expect(second.list.count == 41)
             let extra = try #require(second.json?["extra"] as? [String: Any])
-            #expect(extra.object("pagination")?.int("total_count") == 130)
-            #expect(extra.object("pagination")?.int("count") == 30)
+            #expect(extra.object("pagination")?.int("total_count") == 141)
+            #expect(extra.object("pagination")?.int("count") == 41)
             #expect(extra.object("filters")?.int("limit") == 100)
             #expect(extra.object("filters")?.int("offset") == 100)
             let ids = (first.list + second.list).compactMap { $0.int("id") }
-            #expect(Set(ids).count == 130)
+            #expect(Set(ids).count == 141)
             #expect(ids == ids.sorted())
         }
     }

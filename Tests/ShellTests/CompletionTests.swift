@@ -68,7 +68,7 @@ struct CompletionTests {
     @Test func useJobListsTheDemoJobsWithNames() async throws {
         try await withShell { shell, _ in
             let result = try await completeLive(shell, "use job ")
-            #expect(result.items.count == 130, "every job of the account: \(result.items.count)")
+            #expect(result.items.count == 141, "every job of the account: \(result.items.count)")
             let nightly = result.items.first { $0.replacement == "43167" }
             #expect(nightly?.display == "43167  Nightly build")
             #expect(result.items.contains { $0.replacement == "43168" && $0.display.contains("Hourly refresh") })

@@ -38,7 +38,7 @@ struct OutputRedirectionTests {
             #expect(output.stdout.isEmpty, "\(output)")
             #expect(output.stderrLines.count == 1 && output.stderr.contains("404"), "\(output)")
             let written = scratch.contents("jobs.txt")
-            #expect(written.split(separator: "\n").count == 131, "a header and 130 jobs")
+            #expect(written.split(separator: "\n").count == 142, "a header and 141 jobs")
             #expect(written.contains("Nightly build") && !written.contains("…"), "not cut to 30 columns")
             #expect(!written.contains("\u{1B}"), "no colour in a file")
             let after = await shell.run("context")
@@ -84,7 +84,7 @@ struct OutputRedirectionTests {
             let output = await shell.session.console.redirectingOutput(to: process) { await shell.run("jobs") }
             #expect(await process.finish() == 0)
             #expect(output.stdout.isEmpty)
-            #expect(scratch.contents("count").trimmingCharacters(in: .whitespacesAndNewlines) == "131")
+            #expect(scratch.contents("count").trimmingCharacters(in: .whitespacesAndNewlines) == "142")
         }
     }
 }
@@ -150,7 +150,7 @@ struct PagerTests {
             let tall = await shell.run("set pager on; jobs")
             #expect(tall.status == 0 && tall.stdout.isEmpty, "\(tall)")
             let paged = scratch.contents("paged")
-            #expect(paged.hasPrefix("\u{1B}[1m") && paged.split(separator: "\n").count == 131, "\(paged.prefix(200).debugDescription)")
+            #expect(paged.hasPrefix("\u{1B}[1m") && paged.split(separator: "\n").count == 142, "\(paged.prefix(200).debugDescription)")
             let short = await shell.run("context")
             #expect(short.stdout.hasPrefix("account: 43"), "\(short)")
         }
@@ -162,7 +162,7 @@ struct PagerTests {
             let launcher = ShellProcessLauncher(environment: ["PAGER": "false"])
             let shell = fixture.shell(interactive: true, processes: launcher)
             let output = await shell.run("set pager on; jobs")
-            #expect(output.stdout.tableRows.count == 130, "\(output.stderr)")
+            #expect(output.stdout.tableRows.count == 141, "\(output.stderr)")
         }
     }
 }

@@ -7,15 +7,15 @@ import Testing
 /// Listings and `show` (SHELL.md §4), against the seeded demo world. Nothing here triggers runs.
 @Suite("Listings and show", .sandbox())
 struct ListingTests {
-    @Test func jobsShowsAll130AcrossTwoPages() async throws {
+    @Test func jobsShowsAll141AcrossTwoPages() async throws {
         try await withShell { shell, _ in
             let result = await shell.run("jobs")
             #expect(result.status == 0, "\(result)")
             let lines = result.stdoutLines
             #expect(result.stdout.tableHeader?.hasPrefix("ID  NAME") == true, "a header first: \(lines.first ?? "")")
-            #expect(lines.count == 131, "header + 130 jobs, got \(lines.count)")
+            #expect(lines.count == 142, "header + 141 jobs, got \(lines.count)")
             let ids = result.stdout.firstColumn
-            #expect(Set(ids).count == 130, "no job twice")
+            #expect(Set(ids).count == 141, "no job twice")
             #expect(ids.contains("43167") && ids.contains("43168") && ids.contains("50128"))
             #expect(result.stdout.contains("Nightly build"))
         }
@@ -26,11 +26,11 @@ struct ListingTests {
             let project = await shell.run("use project analytics; jobs --json")
             #expect(project.status == 0, "\(project)")
             let jobs = try #require(project.json?.arrayValue, "\(project)")
-            #expect(!jobs.isEmpty && jobs.count < 130)
+            #expect(!jobs.isEmpty && jobs.count < 141)
             #expect(jobs.allSatisfy { $0["project_id"]?.intValue == 100 }, "only project 100's jobs")
             let all = await shell.run("jobs --all-projects")
             #expect(all.status == 0)
-            #expect(all.stdout.tableRows.count == 130, "--all-projects ignores the project: \(all.stdout.tableRows.count)")
+            #expect(all.stdout.tableRows.count == 141, "--all-projects ignores the project: \(all.stdout.tableRows.count)")
             let other = await shell.run("jobs --project marketing --json")
             #expect(other.json?.arrayValue?.allSatisfy { $0["project_id"]?.intValue == 101 } == true)
         }
@@ -41,7 +41,7 @@ struct ListingTests {
             let result = await shell.run("jobs --json")
             let printed = try #require(result.json?.arrayValue, "\(result)")
             let api = try await fixture.client.listJobs(accountID: 43, filter: JobFilter(include: ["most_recent_completed_run"])).collect()
-            #expect(printed.count == 130)
+            #expect(printed.count == 141)
             #expect(printed.map { $0["id"]?.intValue ?? -1 } == api.map(\.id))
             // The raw objects of the API, not a rendering (fields that move with the clock aside).
             #expect(printed.first?.withoutClockFields == api.first?.raw.withoutClockFields)

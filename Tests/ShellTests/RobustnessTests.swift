@@ -28,7 +28,7 @@ struct RobustnessTests {
             fixture.server.faults.add(FaultRule(.tooManyRequests(retryAfterSeconds: 0), times: 2, method: "GET", pathContains: "/jobs/"))
             let result = await shell.run("jobs")
             #expect(result.status == 0, "\(result)")
-            #expect(result.stdout.tableRows.count == 130)
+            #expect(result.stdout.tableRows.count == 141)
         }
     }
 

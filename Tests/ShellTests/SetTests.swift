@@ -95,7 +95,7 @@ struct SetTests {
         try await withShell { shell, _ in
             let result = await shell.run("set pager on; jobs")
             #expect(result.status == 0)
-            #expect(result.stdout.tableRows.count == 130, "no pager without a terminal")
+            #expect(result.stdout.tableRows.count == 141, "no pager without a terminal")
         }
     }
 

@@ -180,12 +180,15 @@ struct SkipCauseFinder {
                 }
             }
         }
-        let type = NodeNames.resourceType(of: uniqueID)
-        guard manifest.isInNodes(uniqueID), type != "test" else { return causes }
+        guard manifest.isInNodes(uniqueID) else { return causes }
+        // A skipped test sits below a skipped node, which a failing test upstream may have blocked;
+        // a failing test of the same nodes it tests blocks nothing of it.
+        let testedNodes: Set<String> = NodeNames.resourceType(of: uniqueID) == "test" ? Set(parents(of: uniqueID)) : []
         let upstream = walked.union(boundary)
         for test in failingTests where !seenCauses.contains(test.id) && test.id != uniqueID {
             guard !test.parents.isEmpty, test.parents.isSubset(of: upstream) else { continue }
             if test.parents == [uniqueID], NodeNames.resourceType(of: test.id) != "unit_test" { continue }
+            if !testedNodes.isEmpty, test.parents.isSubset(of: testedNodes) { continue }
             seenCauses.insert(test.id)
             let tested = test.parents.sorted().first ?? uniqueID
             let chain = tested == uniqueID ? [] : (pathTo[tested] ?? [tested])

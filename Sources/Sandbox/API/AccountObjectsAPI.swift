@@ -59,7 +59,13 @@ extension SandboxAPI {
             items = items.filter { $0["project_id"]?.intValue == projectID }
             filters.append(("project_id", .int(projectID)))
         }
-        for key in filterKeys {
+        switch request.query["state"] {
+        case nil, "active", "1": items = items.filter { $0["state"]?.intValue != 2 }
+        case "deleted", "2": items = items.filter { $0["state"]?.intValue == 2 }
+        default: break
+        }
+        if let raw = request.query["state"] { filters.append(("state", Listing.echo(raw))) }
+        for key in filterKeys where key != "state" {
             guard let raw = request.query[key] else { continue }
             filters.append((key, Listing.echo(raw)))
             items = items.filter { Self.field($0[key], equals: raw) }
@@ -86,7 +92,9 @@ extension SandboxAPI {
 
     func get(_ collection: KeyPath<WorldState, [JSONValue]>, _ id: String, project: String? = nil) -> APIResponse {
         let items = world.withLock { $0[keyPath: collection] }
-        guard let item = items.first(where: { $0["id"]?.intValue == Int(id) || $0["id"]?.stringValue == id }) else {
+        guard let item = items.first(where: { $0["id"]?.intValue == Int(id) || $0["id"]?.stringValue == id }),
+            item["state"]?.intValue != 2
+        else {
             return Envelope.notFoundPermissions
         }
         if let project, item["project_id"]?.intValue != Int(project) { return Envelope.notFoundPermissions }
@@ -97,15 +105,39 @@ extension SandboxAPI {
         list(request, \.environments, filterKeys: ["project_id", "type", "deployment_type", "name", "state", "credentials_id"], project: project)
     }
 
+    /// Newest first. `logged_at_start`/`logged_at_end` are days (`YYYY-MM-DD`, UTC), both inclusive,
+    /// echoed as `logged_at__range` as in the recorded response.
     func listAuditLogs(_ request: APIRequest) -> APIResponse {
         let (page, failure) = Page.parse(request)
-        guard let page else { return failure! }
-        let items = world.withLock { $0.auditLogs }.reversed()
-        var filters: [(String, JSONValue)] = [("account_id", .int(DemoWorld.accountID))]
-        if let start = request.query["logged_at_start"], let end = request.query["logged_at_end"] {
-            filters.append(("logged_at__range", [.string(start), .string(end)]))
+        guard let page else { return failure ?? Envelope.badRequest("Invalid paging.") }
+        var check = FieldCheck(.object([]))
+        let start = request.query["logged_at_start"].map { (raw: $0, day: AuditDay.parse($0)) }
+        let end = request.query["logged_at_end"].map { (raw: $0, day: AuditDay.parse($0)) }
+        if let start, start.day == nil { check.fail("logged_at_start", "Enter a valid date (YYYY-MM-DD).") }
+        if let end, end.day == nil { check.fail("logged_at_end", "Enter a valid date (YYYY-MM-DD).") }
+        if let from = start?.day, let to = end?.day, from > to {
+            check.fail("logged_at_end", "The end date is before the start date.")
         }
-        return Listing.envelope(Array(items), page: page, filters: filters, orderBy: "-logged_at")
+        if let problem = check.response { return problem }
+        let lower = start?.day
+        let upper = end?.day.map { $0.addingTimeInterval(86_400) }
+        // Newest first; events logged in the same second keep the order they were logged in, reversed.
+        typealias Logged = (order: Int, at: Date, event: JSONValue)
+        var logged: [Logged] = []
+        for (order, event) in world.withLock({ $0.auditLogs }).enumerated() {
+            guard let at = AuditDay.timestamp(event) else { continue }
+            if let lower, at < lower { continue }
+            if let upper, at >= upper { continue }
+            logged.append((order, at, event))
+        }
+        logged.sort { $0.at != $1.at ? $0.at > $1.at : $0.order > $1.order }
+        let items = logged.map(\.event)
+        var filters: [(String, JSONValue)] = [("account_id", .int(DemoWorld.accountID))]
+        if start != nil || end != nil {
+            filters.append(("logged_at__range", [.from(start?.raw), .from(end?.raw)]))
+        }
+        filters.append(("internal", false))
+        return Listing.envelope(items, page: page, filters: filters, orderBy: "-logged_at")
     }
 
     /// Webhooks use their own envelope: `status` holds only `code`, `extra` has no `order_by`.
@@ -143,5 +175,33 @@ extension SandboxAPI {
         case .null?: return raw.lowercased() == "null" || raw.isEmpty
         default: return false
         }
+    }
+}
+
+/// Days of the audit-log filters and the events' timestamps.
+enum AuditDay {
+    /// Midnight UTC of a `YYYY-MM-DD` day.
+    static func parse(_ text: String) -> Date? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let components = DateComponents(year: year, month: month, day: day)
+        guard let date = calendar.date(from: components),
+            calendar.component(.day, from: date) == day
+        else { return nil }
+        return date
+    }
+
+    /// `created_at` (current shape) or `logged_at` (2022 shape) of an event.
+    static func timestamp(_ event: JSONValue) -> Date? {
+        guard let text = (event["created_at"] ?? event["logged_at"])?.stringValue, text.count >= 19 else { return nil }
+        let day = parse(String(text.prefix(10)))
+        let clock = text.dropFirst(11).prefix(8).split(separator: ":").compactMap { Int($0) }
+        guard let day, clock.count == 3 else { return nil }
+        return day.addingTimeInterval(Double(clock[0] * 3_600 + clock[1] * 60 + clock[2]))
     }
 }

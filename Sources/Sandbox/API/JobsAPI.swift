@@ -97,7 +97,9 @@ extension SandboxAPI {
             var document = Self.overlay(job.document, with: body)
             document = document.setting("id", .int(id)).setting("created_at", .string(job.createdAt))
                 .setting("updated_at", .string(WireFormat.isoTimestamp(Date())))
-            world.insert(job: JobRecord(document: document, fixtureSet: job.fixtureSet))
+            var updated = job
+            updated.document = document
+            world.insert(job: updated)
             return Envelope.success(document)
         }
     }

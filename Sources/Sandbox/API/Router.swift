@@ -57,6 +57,13 @@ struct Router: Sendable {
         let slashOK = fitting.filter { $0.0.capturesRest || $0.0.trailingSlash == request.hasTrailingSlash }
         if slashOK.isEmpty {
             guard fitting.contains(where: { $0.0.trailingSlash }), !request.hasTrailingSlash else { return .notFound }
+            // v3 takes writes without the slash: dbt-cloud-cli 0.9.1's integration tests create and
+            // update projects and environments at `…/projects` and `…/projects/{id}` against dbt Cloud.
+            if segments.count > 1, segments[1] == "v3", !["GET", "HEAD"].contains(request.method),
+                let match = fitting.first(where: { $0.0.trailingSlash && $0.0.method == request.method })
+            {
+                return .matched(match.0, match.1)
+            }
             return .redirect(request.path + "/" + (request.rawQuery.map { "?\($0)" } ?? ""))
         }
         if let match = slashOK.first(where: { $0.0.method == request.method || ($0.0.method == "GET" && request.method == "HEAD") }) {

@@ -36,7 +36,9 @@ struct RunRenderer {
         let runDuration = snap.startedAt.map { end.timeIntervalSince($0) } ?? 0
         let artifactsSaved = status.isTerminal && !snap.artifacts(upToStep: nil).isEmpty
         let docs = snap.steps.contains { $0.scheduled.kind == .docsGenerate && $0.producedArtifacts }
-        let sources = snap.steps.contains { $0.scheduled.kind == .sourceFreshness && $0.producedArtifacts }
+        let sources = snap.steps.contains {
+            $0.producedArtifacts && ($0.scheduled.kind == .sourceFreshness || $0.scheduled.recorded?.writes("sources.json") == true)
+        }
         let canRetry = status == .error
         let job = world.jobs[run.jobID]
         var pairs: [(String, JSONValue)] = [
@@ -132,7 +134,8 @@ struct RunRenderer {
         let debug = logs.debugLines()
         return .object([
             ("id", .int(id)), ("run_id", .int(run.id)), ("account_id", .int(run.accountID)), ("index", .int(step.index)),
-            ("status", .int(step.status.rawValue)), ("name", .string("Invoke dbt with `\(step.scheduled.command)`")),
+            ("status", .int(step.status.rawValue)),
+            ("name", .string(step.scheduled.recorded?.name ?? "Invoke dbt with `\(step.scheduled.command)`")),
             ("logs", .string(logs.text())),
             ("debug_logs", fullDebugLogs ? .string(debug.joined(separator: "\n")) : nil),
             ("log_path", nil), ("debug_log_path", nil),
@@ -144,7 +147,11 @@ struct RunRenderer {
             ("duration_humanized", .string(WireFormat.humanized(end.timeIntervalSince(step.startedAt)))),
             ("created_at", .string(WireFormat.runTimestamp(step.startedAt))),
             ("updated_at", .string(WireFormat.runTimestamp(step.finishedAt ?? now))),
-            ("run_step_command", .object([("run_step_id", .int(id)), ("dbt_command", .string(step.scheduled.command))])),
+            (
+                "run_step_command",
+                step.scheduled.recorded != nil && step.scheduled.recorded?.command == nil
+                    ? nil : .object([("run_step_id", .int(id)), ("dbt_command", .string(step.scheduled.command))])
+            ),
             ("run_step_invocation", .object([("run_step_id", .int(id)), ("run_id", .int(run.id))])),
         ])
     }
@@ -180,20 +187,35 @@ struct StepLogs {
     func text() -> String {
         var lines = fullLines()
         if step.progress < 1 {
-            lines = Array(lines.prefix(max(1, Int((Double(lines.count) * step.progress).rounded(.down)))))
+            lines = Array(lines.prefix(visibleCount(of: lines.count)))
         }
         if step.status == .cancelled { lines.append("Cancelled by user.") }
         if step.status.isTerminal, let closing = step.scheduled.closingLogLine { lines.append(closing) }
         return lines.joined(separator: "\n")
     }
 
+    /// How many of a step's `total` log lines it has written so far.
+    private func visibleCount(of total: Int) -> Int {
+        let linear = max(1, Int((Double(total) * step.progress).rounded(.down)))
+        guard let recorded = step.scheduled.recorded else { return linear }
+        return recorded.reveal.visibleLines(of: total, elapsed: step.progress * (step.scheduled.end - step.scheduled.start), linear: linear)
+    }
+
     func debugLines() -> [String] {
+        if let recorded = step.scheduled.recorded {
+            let lines = recorded.debugLog.map { FixtureFiles.shared.lines($0) } ?? fullLines()
+            guard step.progress < 1 else { return lines }
+            let shown = fullLines().count
+            let fraction = shown == 0 ? 0 : Double(visibleCount(of: shown)) / Double(shown)
+            return Array(lines.prefix(max(1, Int(Double(lines.count) * fraction))))
+        }
         guard let fixture = step.scheduled.kind.fixtureStep else { return fullLines() }
         let lines = FixtureFiles.shared.debugLogLines(run.fixtureSet, invocation: fixture.invocation)
         return step.progress < 1 ? Array(lines.prefix(max(1, Int(Double(lines.count) * step.progress)))) : lines
     }
 
     private func fullLines() -> [String] {
+        if let recorded = step.scheduled.recorded { return recorded.lines(for: run) }
         guard let fixture = step.scheduled.kind.fixtureStep else {
             let clock = WireFormat.runTimestamp(step.startedAt).dropFirst(11).prefix(8)
             return [

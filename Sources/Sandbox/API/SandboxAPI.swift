@@ -109,5 +109,5 @@ final class SandboxAPI: Sendable {
         Route("GET", "api/v3/accounts/:a/webhooks/subscription/:id") { api, _, p in api.getWebhook(p[1]) },
         // Discovery
         Route("POST", "graphql") { api, request, _ in api.discovery(request) },
-    ])
+    ] + accountObjectWriteRoutes)
 }

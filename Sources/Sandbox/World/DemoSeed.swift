@@ -10,7 +10,8 @@ enum DemoSeed {
         .sourceFreshness: 5.0, .build: 6.0, .docsGenerate: 4.0, .other: 2.0,
     ]
 
-    static func world(extraRuns: Int, secondAccount: Bool = false) -> WorldState {
+    /// `now` places the runs that are in progress when the sandbox starts (the running shape).
+    static func world(extraRuns: Int, now: Date = Date(), secondAccount: Bool = false) -> WorldState {
         var world = WorldState()
         world.account = account()
         if secondAccount {
@@ -42,6 +43,7 @@ enum DemoSeed {
         world.auditLogs = auditLogs()
         for job in jobs() { world.insert(job: job) }
         seedRuns(into: &world, extraRuns: extraRuns)
+        ShapeJobs.seed(into: &world, now: now)
         return world
     }
 
@@ -332,6 +334,12 @@ enum RunFactory {
         id: Int, job: JobRecord, trigger: TriggerRecord, createdAt: Date, queuedSeconds: Double, startingSeconds: Double,
         fixtureSet: FixtureSet, commandsOverride: [String]? = nil, duration: (StepKind) -> Double
     ) -> RunRecord {
+        if let shape = job.shape {
+            return ShapeJobs.makeRun(
+                id: id, job: job, shape: shape, trigger: trigger, createdAt: createdAt, queuedSeconds: queuedSeconds,
+                startingSeconds: startingSeconds, stepSeconds: duration(.other), dbtVersion: "latest", threads: job.threads,
+                gitBranch: nil)
+        }
         let steps = commandsOverride ?? trigger.override("steps_override").arrayValue?.compactMap(\.stringValue) ?? job.executeSteps
         let plan = RunPlan(
             commands: steps, generateDocs: trigger.override("generate_docs_override").boolValue ?? job.generateDocs,

@@ -5,6 +5,8 @@ struct JobRecord: Sendable {
     var document: JSONValue
     /// Which recorded dbt job its runs replay.
     let fixtureSet: FixtureSet
+    /// For the failure-shape demo jobs: the shape a newly triggered run replays.
+    var shape: DemoShape? = nil
 
     var id: Int { document["id"]?.intValue ?? 0 }
     var projectID: Int { document["project_id"]?.intValue ?? 0 }

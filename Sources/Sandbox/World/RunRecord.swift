@@ -32,6 +32,9 @@ struct ScheduledStep: Sendable {
     let outcome: RunStatus
     /// A last log line for a step that was stopped (timeout).
     let closingLogLine: String?
+    /// What a step of a recorded failure shape replays (its name, log and artifacts); nil for
+    /// the steps of the original demo jobs, which replay by `kind`.
+    var recorded: RecordedStep? = nil
 }
 
 /// A run of a job: its plan is fixed at creation; its state at any moment follows from the clock.
@@ -58,6 +61,8 @@ struct RunRecord: Sendable {
     let targetName: String
     var cancelledAt: Date?
     var retryingRunID: Int?
+    /// The run saved no artifacts (dbt Cloud's `artifacts_saved: false`): every artifact is a 404.
+    var artifactsLost = false
 
     var dequeuedAt: Date { createdAt.addingTimeInterval(queuedSeconds) }
     var startedAt: Date { dequeuedAt.addingTimeInterval(startingSeconds) }
@@ -76,7 +81,10 @@ struct RunSnapshot {
         let finishedAt: Date?
         /// 0…1: how much of the step's log has been written.
         let progress: Double
-        var producedArtifacts: Bool { status == .success || (status == .error && scheduled.closingLogLine == nil) }
+        var producedArtifacts: Bool {
+            if scheduled.recorded != nil { return finishedAt != nil && scheduled.closingLogLine == nil }
+            return status == .success || (status == .error && scheduled.closingLogLine == nil)
+        }
     }
 
     let run: RunRecord
@@ -130,7 +138,12 @@ struct RunSnapshot {
     /// Artifact path → fixture file, as the target directory stood after step `index` (nil: the last step).
     func artifacts(upToStep index: Int?) -> [String: String] {
         var files: [String: String] = [:]
+        if run.artifactsLost { return files }
         for step in steps where step.producedArtifacts && step.index <= (index ?? Int.max) {
+            if let recorded = step.scheduled.recorded {
+                for artifact in recorded.artifacts { files[artifact.path] = artifact.file }
+                continue
+            }
             for artifact in step.scheduled.kind.artifactFiles {
                 files[artifact.path] = "\(run.fixtureSet.rawValue)/\(artifact.file)"
             }

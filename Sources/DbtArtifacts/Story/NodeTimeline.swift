@@ -1,0 +1,29 @@
+import Foundation
+
+/// A node's status in one run of a job, for `timeline NODE`.
+public struct TimelineEntry: Sendable, Encodable, Equatable {
+    public var runID: Int
+    public var createdAt: Date?
+    public var gitSHA: String?
+    public var runStatus: RunState
+    /// The node's status; nil when the node was not in the run or the run has no run_results.
+    public var status: NodeStatus?
+    public var executionTime: Double?
+    public var outcome: NodeOutcome
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", createdAt = "created_at", gitSHA = "git_sha", runStatus = "run_status", status
+        case executionTime = "execution_time", outcome
+    }
+
+    public init(run: RunFacts, results: RunResults?, node uniqueID: String) {
+        let result = results?.result(for: uniqueID)
+        runID = run.id
+        createdAt = run.createdAt
+        gitSHA = run.gitSHA
+        runStatus = run.status
+        status = result?.status
+        executionTime = result?.executionTime
+        outcome = NodeOutcome(result?.status)
+    }
+}
