@@ -46,6 +46,12 @@ struct LookupBugTests {
             #expect(result.stdout.isEmpty)
             let step = await shell.run("artifacts --step 1")
             #expect(step.stdoutLines == ["sources.json"], "\(step)")
+            let setup = await shell.run("use run 963; artifacts --step 3")
+            #expect(setup.status == 0, "\(setup)")
+            #expect(setup.stdout.isEmpty, "clone, profile and dbt deps leave no artifacts: \(setup)")
+            #expect(setup.stderr.contains("run 963 has no artifacts at step 3"), "\(setup)")
+            let run = await shell.run("artifacts --step 4")
+            #expect(run.stdoutLines.contains("run_results.json"), "\(run)")
         }
     }
 

@@ -85,13 +85,17 @@ enum StepChooser {
 
 /// What a step's artifacts can hold: `target/` as the steps up to it left it. dbt Cloud's list
 /// of a run's artifacts may ignore `?step=` (the API documents no step for it), so the files
-/// that only a later step writes are left out, and a step before any dbt command has none.
+/// that only a later step writes are left out, and a step before any dbt command that writes
+/// to `target/` (clone, profile, `dbt deps`) has none.
 enum StepArtifacts {
     /// Files only one dbt command writes, by that command's first word.
     static let writtenOnlyBy = ["catalog.json": "docs", "sources.json": "source"]
+    /// dbt commands that leave nothing in `target/`.
+    static let writeNothing: Set<String> = ["deps", "clean", "debug", "init"]
 
     static func possible(_ paths: [String], upTo step: Int, of steps: [RunStep]) -> [String] {
         let commands = Set(steps.filter { ($0.index ?? .max) <= step }.compactMap { StepChooser.dbtSubcommand(of: $0.name ?? "") })
+            .subtracting(writeNothing)
         guard !commands.isEmpty else { return [] }
         return paths.filter { path in writtenOnlyBy[path].map(commands.contains) ?? true }
     }

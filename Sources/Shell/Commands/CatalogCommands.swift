@@ -90,7 +90,7 @@ enum CatalogSearchOutput {
 struct CatalogBrowseCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "catalog browse", summary: "browse sources or nodes → database → schema → relation → columns",
-        discussion: "An interactive mode with its own prompt: TAB completes the names of the current level, a name goes down, '..' goes up, 'ls' lists, 'show NAME' details a relation, 'search TEXT' finds, 'exit' returns to the shell.")
+        discussion: "An interactive mode with its own prompt and its own history: 'cd PATH' (or the path alone) moves like a file system (cd nodes/analytics, cd ../.., cd /), TAB completes a level at a time, 'ls' lists, 'show NAME' details a relation, 'search TEXT' finds, 'exit' returns to the shell.")
     @OptionGroup var source: CatalogSourceOptions
 
     func run(in session: Session) async throws -> Int32 {
