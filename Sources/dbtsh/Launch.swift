@@ -42,7 +42,7 @@ struct Launch {
         let interpreter = Interpreter(session: session)
         let driver = ShellDriver(interpreter: interpreter)
         if interactive, options.demo { DemoGreeting.print(to: console, width: Terminal.columns()) }
-        if interactive { _ = runBlocking { await session.nameTheContext(waitingAtMost: 2) } }
+        if interactive { _ = runBlocking { await session.nameTheContext(waitingAtMost: 1.5) } }
 
         let reader = input.makeReader(historyFile: historyFile, historyPolicy: HistoryPolicy(tokens: [connection.services.token].compactMap { $0 }),
                                       interpreter: interpreter)

@@ -103,6 +103,9 @@ struct CatalogBrowserTests {
             }
             #expect(result.items.map(\.replacement).sorted() == ["dim_customers", "dim_products"], "\(result)")
             #expect(result.items.map(\.display).contains("dim_customers  model"), "\(result)")
+            let test = await shell.run("catalog show dim_customers.test_customer_segment_rules")
+            #expect(test.status == 3)
+            #expect(test.stderr.contains("in the catalog (it has models, seeds, snapshots and sources, not tests)"), "\(test)")
         }
     }
 }

@@ -190,7 +190,7 @@ final class CatalogBrowser: SubShell {
 
     private func show(_ name: String?, session: Session) throws {
         guard let name else { throw CommandFailure.usage("show NAME: which relation? (TAB lists them)") }
-        let uniqueID = try NodeChoice.pick(name, index.resolve(name))
+        let uniqueID = try NodeChoice.pick(name, index.resolve(name), in: NodeChoice.inTheCatalog)
         guard let detail = index.detail(uniqueID: uniqueID) else {
             throw CommandFailure.apiRefused("\(uniqueID) is not in the catalog")
         }

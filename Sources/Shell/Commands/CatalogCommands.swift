@@ -43,7 +43,7 @@ struct CatalogShowCommand: ShellCommand {
 
     func run(in session: Session) async throws -> Int32 {
         let index = try await CatalogSource(session: session, options: source).load()
-        let uniqueID = try NodeChoice.pick(typed, index.resolve(typed))
+        let uniqueID = try NodeChoice.pick(typed, index.resolve(typed), in: NodeChoice.inTheCatalog)
         guard let detail = index.detail(uniqueID: uniqueID) else {
             throw CommandFailure.apiRefused("\(uniqueID) is not in the catalog (ephemeral models, tests and missing tables are not)")
         }
