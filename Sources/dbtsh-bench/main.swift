@@ -5,6 +5,7 @@ import Sandbox
 // prints one Markdown table. Budgets live here, never in timed tests (issue 7).
 //
 //   dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only LIST] [--out FILE]
+//   dbtsh-bench --only hostile   (1 GiB artifact RSS, giving up on silent and trickling servers)
 //   dbtsh-bench --write-artifacts DIR   (the synthetic files of benchmark 5, to try by hand)
 //   dbtsh-bench --probe catalog FILE NODE | failures MANIFEST RUN_RESULTS   (internal)
 
@@ -22,7 +23,8 @@ struct BenchOptions {
     var out: String?
 
     static let usage = """
-    usage: dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only startup,script,completion,paging,artifacts] [--out FILE]
+    usage: dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only startup,script,completion,paging,artifacts,hostile] [--out FILE]
+      hostile (not in the default set): a 1 GiB artifact's peak RSS, time to give up on silent and trickling servers
     """
 
     static func parse(_ arguments: [String]) throws -> BenchOptions {
@@ -135,6 +137,10 @@ func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
     if options.only.contains("artifacts") {
         log("5. artifacts")
         ArtifactBenchmarks(options: options, workDirectory: workDirectory).run(into: &table)
+    }
+    if options.only.contains("hostile") {
+        log("6. hostile servers (about two minutes)")
+        await HostileBenchmarks(options: options, workDirectory: workDirectory).run(into: &table)
     }
 
     let rendered = table.render()

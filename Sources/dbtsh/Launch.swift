@@ -1,3 +1,4 @@
+import DbtCloud
 import Foundation
 import LineEditor
 import Shell
@@ -10,6 +11,8 @@ struct Launch {
     let environment: [String: String]
 
     func start() -> Int32 {
+        // The token lives in this process's memory: no core dump, no attaching.
+        ProcessHardening.forbidCoreDumps()
         Interrupts.install()
         let input: InputSource
         do {

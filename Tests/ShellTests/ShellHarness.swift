@@ -42,7 +42,9 @@ final class SandboxFixture: Sendable {
             let host = try DbtHost.parse(server.baseURL.absoluteString)
             let client = try DbtCloudClient(
                 host: host, token: APIToken(token),
-                options: ClientOptions(connectTimeout: .seconds(20), requestTimeout: .seconds(30), retry: fastRetry))
+                options: ClientOptions(connectTimeout: .seconds(20), requestTimeout: .seconds(30),
+                                       // No "waiting for…" notices in tests that compare stderr on a loaded machine.
+                                       noticeDelay: .seconds(120), retry: fastRetry))
             let cacheRoot = FileManager.default.temporaryDirectory
                 .appendingPathComponent("dbtsh-shelltests-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: cacheRoot, withIntermediateDirectories: true)

@@ -37,7 +37,8 @@ struct RunCommand: ShellCommand {
             }
             request.stepsOverride = steps
         }
-        let run = try await session.api().triggerRun(accountID: account, jobID: jobID, request)
+        let run = try await AmbiguousTrigger(session: session, accountID: account, jobID: jobID, cause: request.cause)
+            .trigger { try await session.api().triggerRun(accountID: account, jobID: jobID, request) }
         if job != nil, session.context.job?.id != jobID {
             var context = session.context
             try await ContextFollower(session: session, resolver: EntityResolver(session: session))
@@ -84,8 +85,9 @@ struct WaitCommand: ShellCommand {
 
     func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
-        let runID = try await session.requireRun(runRef)
-        return try await RunWaiter(session: session, options: waiting).wait(accountID: account, runID: runID, output: output)
+        let waiter = RunWaiter(session: session, options: waiting)
+        let runID = try await waiter.resolveRun(runRef)
+        return try await waiter.wait(accountID: account, runID: runID, output: output)
     }
 }
 

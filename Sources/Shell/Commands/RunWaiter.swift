@@ -7,6 +7,22 @@ import Synchronization
 struct RunWaiter {
     let session: Session
     let options: WaitTiming
+    /// When --timeout starts counting: before the run is even looked up.
+    let started = Date()
+
+    /// The run named by `text` (or the context's), looked up within --timeout: a server that
+    /// does not answer cannot hold `wait` past it.
+    func resolveRun(_ text: String?) async throws -> Int {
+        let session = self.session
+        let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }
+        do {
+            return try await Deadline.run(within: remaining) { try await session.requireRun(text) }
+        } catch is Deadline.Expired {
+            throw CommandFailure(
+                "wait: run \(text ?? "") could not be looked up within \(DurationText.format(options.timeout ?? 0)): dbt Cloud did not answer in time",
+                exitCode: ExitCode.waitTimedOut)
+        }
+    }
 
     init(session: Session, options: WaitOptions) {
         self.session = session
@@ -15,7 +31,6 @@ struct RunWaiter {
 
     func wait(accountID: Int, runID: Int, output: OutputOptions) async throws -> Int32 {
         let client = try session.api()
-        let started = Date()
         let progress = ProgressLine(console: session.console)
         session.interruptionNote = "stopped waiting; run \(runID) goes on in dbt Cloud ('cancel \(runID)' cancels it, 'wait \(runID)' waits again)"
         defer {
