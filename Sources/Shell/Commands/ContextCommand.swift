@@ -5,7 +5,7 @@ struct ContextCommand: ShellCommand {
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
-        await ContextNames(session: session).fill()
+        await session.nameTheContext(waitingAtMost: 2)
         let context = session.context
         if output.wantsJSON(in: session) {
             var object: [String: JSONValue] = [:]

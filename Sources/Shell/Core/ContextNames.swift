@@ -52,7 +52,8 @@ struct ContextNames {
 
 extension Session {
     /// Names the context's bare ids, waiting at most `seconds` (the names arrive later when
-    /// dbt Cloud is slower: the next prompt shows them).
+    /// dbt Cloud is slower: the next prompt shows them). The lookups run apart from the
+    /// command that asks, so their retries print no notices and cannot hold it up.
     public func nameTheContext(waitingAtMost seconds: Double) async {
         let filling = Task.detached { await ContextNames(session: self).fill() }
         _ = try? await Deadline.run(within: seconds) { await filling.value }
