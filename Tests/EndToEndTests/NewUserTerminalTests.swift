@@ -89,6 +89,33 @@ struct NewUserTerminalTests {
         }
     }
 
+    @Test("artifacts get <TAB> on a run with 154 artifacts lists folders, not 154 possibilities")
+    func artifactPathsCompleteAFolderAtATime() async throws {
+        var paths = ["catalog.json", "manifest.json", "run_results.json"]
+        for folder in ["compiled", "run"] {
+            paths += (1...75).map { "\(folder)/lumen_shop/models/\(["staging", "marts"][$0 % 2])/model_\($0).sql" }
+        }
+        let list = paths.map { "\"\($0)\"" }.joined(separator: ",")
+        try await withFaultSandbox { server, home in
+            server.faults.add(FaultRule(.respond(status: 200, json: #"{"status":{"code":200,"is_success":true},"data":[\#(list)]}"#),
+                                        method: "GET", pathContains: "/runs/902/artifacts/"))
+            try await onOwnThread {
+                let shell = try connected(to: server, home: home, columns: 120)
+                try shell.expect(Self.prompt, timeout: 30)
+                try shell.type("use run 902\r")
+                try shell.expect("run 902" + Self.prompt, timeout: 10)
+                try shell.type("artifacts get ")
+                let listed = try shell.pressUntil("compiled/")
+                try check(!listed.contains("possibilities"), "asked to display them all: \(listed.debugDescription)")
+                try shell.type("co\t")
+                try shell.expect("artifacts get compiled/", timeout: 10)
+                try shell.type("\t")
+                try shell.expect("lumen_shop/", timeout: 10)
+                try leave(shell)
+            }
+        }
+    }
+
     @Test func clearClearsTheScreen() async throws {
         try await onOwnThread {
             let shell = try demo(columns: 60)

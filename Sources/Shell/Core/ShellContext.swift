@@ -96,7 +96,8 @@ public struct ShellContext: Sendable, Equatable {
     }
 
     /// The account's first word, or its whole name when another account begins with the same
-    /// word; its id when it has no name, or when another account has the very same name.
+    /// word, followed by its id when another account has the very same name (`acme#45`); its
+    /// id when it has no name.
     static func label(of account: Entry, among accounts: [Entry]) -> String {
         guard let name = account.name, !name.isEmpty else { return String(account.id) }
         let others = accounts.filter { $0.id != account.id }.compactMap(\.name)
@@ -111,8 +112,9 @@ public struct ShellContext: Sendable, Equatable {
         return shown
     }
 
+    /// The words of a name, lowercased; a name from the network is read only so far.
     private static func words(of name: String) -> [String] {
-        name.lowercased().split(separator: " ").map(String.init)
+        name.prefix(200).lowercased().split(separator: " ").map(String.init)
     }
 
     private static func short(_ entry: Entry) -> String {
