@@ -9,6 +9,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case step
     case artifactPath
     case node
+    /// A relation of the run's catalog.json (models, seeds, snapshots, sources).
+    case relation
     case contextLevel
     case settingKey
     case settingValue
