@@ -43,8 +43,9 @@ struct Launch {
         defer { connection.close(clients: session.services.allClients) }
         session.setScript(name: options.scriptFile ?? "dbtsh", arguments: options.scriptArguments)
         let interpreter = Interpreter(session: session)
-        if interactive, options.demo { DemoGreeting.print(to: console) }
+        if interactive, options.demo { DemoGreeting.print(to: console, width: Terminal.columns()) }
         if interactive, session.services.client == nil { console.errorLine(session.services.missingClientReason) }
+        if interactive { _ = runBlocking { await session.nameTheContext(waitingAtMost: 1.5) } }
 
         if let startup = StartupFile.chosen(options: options, interactive: interactive, environment: environment) {
             if let status = startup.run(interpreter: interpreter) { return status }
@@ -86,7 +87,7 @@ struct ReadEvalPrintLoop {
     func run() -> Int32 {
         var prompt = driver.prompt
         while true {
-            switch reader.readLine(prompt: prompt) {
+            switch reader.readLine(prompt: prompt, history: driver.historyName) {
             case .endOfFile:
                 return driver.endOfInput()
             case .interrupted:
@@ -109,7 +110,7 @@ struct ReadEvalPrintLoop {
                 case .finished:
                     break
                 case .interrupted:
-                    driver.session.console.errorLine("interrupted")
+                    driver.session.console.errorLine(driver.interruptionMessage())
                     if case .stop(let status) = driver.interrupted() { return status }
                 }
                 prompt = driver.prompt
@@ -119,7 +120,19 @@ struct ReadEvalPrintLoop {
 }
 
 enum DemoGreeting {
-    static func print(to console: Console) {
+    /// The greeting, without the explanations on a terminal too narrow for them.
+    static func print(to console: Console, width: Int) {
+        guard width >= 96 else {
+            console.err("""
+            dbtsh demo: a local dbt Cloud, account 'Acme Analytics'
+            (nothing leaves this machine). Try:
+              jobs
+              use job 43167; runs
+              use run latest; failures
+
+            """)
+            return
+        }
         console.err("""
         dbtsh demo: a local dbt Cloud with the account 'Acme Analytics' (nothing leaves this machine).
           try:  jobs                          the jobs of the account

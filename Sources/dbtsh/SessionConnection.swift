@@ -151,7 +151,8 @@ struct ShellCompletion: Sendable {
         let result = completer.complete(textBeforeCursor)
         return CompletionReply(
             wordBeingCompleted: result.word,
-            candidates: result.items.map { CompletionCandidate(replacement: $0.replacement, display: $0.display, appendsSpace: $0.appendsSpace) }
+            candidates: result.items.map { CompletionCandidate(replacement: $0.replacement, display: $0.display, appendsSpace: $0.appendsSpace) },
+            message: result.message
         )
     }
 }

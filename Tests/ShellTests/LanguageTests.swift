@@ -403,7 +403,7 @@ struct WatchTests {
             #expect(screens.count == 3, "two clears: \(result)")
             for screen in screens.dropFirst() {
                 #expect(screen.hasPrefix("every 10ms: runs --limit 1"), "\(screen)")
-                #expect(screen.contains("43167"), "\(screen)")
+                #expect(screen.contains("902  error"), "\(screen)")
             }
         }
     }
@@ -584,7 +584,7 @@ struct ForeignHabitTests {
         ("jobs --account-id 43", "jobs: unknown option --account-id (the account comes from the context: 'use account 43' (or dbtsh --account ID)); see 'jobs --help'"),
         ("steps --job-id 5", "steps: unknown option --job-id (the job comes from the context: 'use job 5'); see 'steps --help'"),
         ("runs --stauts error", "runs: unknown option --stauts (did you mean --status?); see 'runs --help'"),
-        ("context --bogus", "context: unknown option --bogus (options: --output, --json, --help); see 'context --help'"),
+        ("context --bogus", "context: unknown option --bogus (options: --output, --json, --fields, --help); see 'context --help'"),
     ])
     func flags(typed: String, message: String) async throws {
         try await withShell { shell, _ in

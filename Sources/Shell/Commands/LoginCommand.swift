@@ -14,6 +14,7 @@ struct LoginCommand: ShellCommand {
     @Argument("TOKEN", help: "refused: a token typed on the command line stays in the terminal's scrollback") var typedToken: String?
     @Flag("save", help: "save the token to the profiles file without asking") var save: Bool
     @Option("profile", valueName: "NAME", help: "the profile to save to (default: the session's, else 'default')") var profile: String?
+    @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         if typedToken != nil {
@@ -36,8 +37,7 @@ struct LoginCommand: ShellCommand {
         adopt(client, token: token, accounts: accounts, in: session)
         let count = accounts.count
         session.console.errorLine("logged in to \(client.host.displayName): the token sees \(count) account\(count == 1 ? "" : "s")")
-        ListingOutput<Account>(columns: ["ID", "NAME", "PLAN"], row: { [String($0.id), $0.name ?? "", $0.plan ?? ""] }, raw: \.raw)
-            .print(accounts, output: OutputOptions(), session: session, emptyMessage: "no accounts")
+        try AccountsCommand.listing.print(accounts, output: output, session: session, emptyMessage: "no accounts", command: "login")
         if count > 1, session.context.account == nil {
             session.console.errorLine("next: 'use account ID'")
         }

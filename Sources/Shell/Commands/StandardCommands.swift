@@ -12,6 +12,6 @@ extension CommandRegistry {
         JobExportCommand.self, JobImportCommand.self, JobCreateCommand.self, JobUpdateCommand.self, JobDeleteCommand.self,
         APICommand.self, QueryCommand.self,
         WatchCommand.self, LetCommand.self, UnsetCommand.self, EchoCommand.self, AliasCommand.self, UnaliasCommand.self,
-        SetCommand.self, HistoryCommand.self, LoginCommand.self, HelpCommand.self, ExitCommand.self,
+        SetCommand.self, HistoryCommand.self, ClearCommand.self, LoginCommand.self, HelpCommand.self, ExitCommand.self,
     ])
 }

@@ -77,6 +77,8 @@ public protocol RunningProcess: OutputSink {
     /// Closes its standard input and waits for it to end: its exit status (128 + N when
     /// signal N ended it).
     func finish() async -> Int32
+    /// Sends it SIGINT: for a Ctrl-C that reached us before the process could see it.
+    func interrupt()
 }
 
 /// The launcher of a session that may not start programs (tests, benchmarks).

@@ -9,6 +9,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case step
     case artifactPath
     case node
+    /// A relation of the run's catalog.json (models, seeds, snapshots, sources).
+    case relation
     case contextLevel
     case settingKey
     case settingValue
@@ -83,6 +85,9 @@ public struct CommandSpec: Sendable {
     /// True when the command changes dbt Cloud (refused under `--readonly`).
     public var mutates: Bool
     public var examples: [String]
+    /// What `--fields` chooses from; `rawFields`: also any key of the API's objects.
+    public var fields: [String]
+    public var rawFields: Bool
     /// From the first argument on, every word is an argument (`watch runs --status running`).
     public var optionsEndAtFirstArgument: Bool
     /// Every word is an argument, `-x` and `--help` included (`echo`).
@@ -95,6 +100,8 @@ public struct CommandSpec: Sendable {
         discussion = configuration.discussion
         mutates = configuration.mutates
         examples = configuration.examples
+        fields = configuration.fields
+        rawFields = configuration.rawFields
         optionsEndAtFirstArgument = configuration.optionsEndAtFirstArgument
         argumentsOnly = configuration.argumentsOnly
         positionals = declarations.compactMap { if case .positional(let spec) = $0 { spec } else { nil } }

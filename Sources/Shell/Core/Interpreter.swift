@@ -103,7 +103,11 @@ public final class Interpreter: Sendable {
                 return .failed(report(error))
             }
             let outcome = await session.console.redirectingOutput(to: process) { await invoke(words, frame: frame) }
-            let piped = await process.finish()
+            let piped = await withTaskCancellationHandler {
+                await process.finish()
+            } onCancel: {
+                process.interrupt()
+            }
             return outcome.status == 0 && piped != 0 ? .ran(piped) : outcome
         }
     }

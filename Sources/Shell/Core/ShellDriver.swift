@@ -35,6 +35,8 @@ public final class ShellDriver: Sendable {
     public var session: Session { interpreter.session }
     public var prompt: String { session.prompt }
     public var continuationPrompt: String { "> " }
+    /// The history the next line goes to: a mode's own (the catalog browser), else the shell's (nil).
+    public var historyName: String? { session.subShell?.historyName }
 
     /// Accepts one line as read. Returns whether to read on, and with which prompt.
     public func accept(_ line: String) -> Decision {
@@ -58,6 +60,7 @@ public final class ShellDriver: Sendable {
             return (joined, state.commandLine)
         }
         guard !input.allSatisfy(\.isWhitespace) else { return .proceed }
+        session.interruptionNote = nil
         let interpreter = self.interpreter
         let location = source.map { "\($0):\(lineNumber)" }
         let notices = ForegroundNotices.printer(for: session.console)
@@ -68,6 +71,13 @@ public final class ShellDriver: Sendable {
         if let requested = session.exitRequest { return .stop(requested) }
         if status != 0, !session.interactive, session.settings.errexit { return .stop(status) }
         return .proceed
+    }
+
+    /// What to say when Ctrl-C stopped a command: that it did, and what it left going.
+    public func interruptionMessage() -> String {
+        guard let note = session.interruptionNote else { return "interrupted" }
+        session.interruptionNote = nil
+        return "interrupted: " + note
     }
 
     /// Ctrl-C: an interactive shell drops the line and carries on; a script stops.
