@@ -162,10 +162,10 @@ struct CompletionTests {
         try await withShell { shell, _ in
             let entered = await shell.run("use run 902\ncatalog browse")
             #expect(entered.status == 0, "\(entered)")
-            #expect(shell.complete("").items.map(\.replacement).contains("nodes"))
-            #expect(shell.complete("so").items.map(\.replacement) == ["sources"])
+            #expect(shell.complete("").items.map(\.replacement).contains("nodes/"), "a level completes like a folder")
+            #expect(shell.complete("so").items.map(\.replacement) == ["sources/"])
             _ = await shell.run("nodes")
-            #expect(Set(shell.complete("").items.map(\.replacement)).isSuperset(of: ["warehouse", "analytics", "ls", "exit"]))
+            #expect(Set(shell.complete("").items.map(\.replacement)).isSuperset(of: ["warehouse/", "analytics/", "ls", "exit"]))
             _ = await shell.run("warehouse\nstaging")
             let models = shell.complete("stg_o").items.map(\.replacement)
             #expect(models == ["stg_orders"], "\(models)")

@@ -11,9 +11,15 @@ enum DemoSeed {
     ]
 
     /// `now` places the runs that are in progress when the sandbox starts (the running shape).
-    static func world(extraRuns: Int, now: Date = Date()) -> WorldState {
+    static func world(extraRuns: Int, now: Date = Date(), secondAccount: Bool = false) -> WorldState {
         var world = WorldState()
         world.account = account()
+        if secondAccount {
+            world.emptyAccounts = [
+                account().setting("id", .int(DemoWorld.secondAccountID)).setting("name", "Acme Sandbox")
+                    .setting("identifier", "act_acme44").setting("static_subdomain", "ac044"),
+            ]
+        }
         world.connections = [connection(id: 300, name: "Analytics warehouse"), connection(id: 301, name: "Marketing warehouse")]
         world.repositories = [
             repository(id: 400, projectID: 100, name: "lumen_shop"), repository(id: 401, projectID: 101, name: "marketing"),

@@ -57,7 +57,7 @@ struct BulkCancel {
             return 0
         }
         let change = BulkChange<Run>(
-            session: session, command: "cancel", progressVerb: "cancelling", label: { "run \($0.id)" },
+            session: session, command: command, progressVerb: "cancelling", label: { "run \($0.id)" },
             identify: { run in
                 ([String(run.id), run.jobID.map(String.init) ?? "", run.status?.name ?? ""],
                  ["id": .int(run.id), "job_definition_id": run.jobID.map(JSONValue.int) ?? .null,

@@ -40,13 +40,13 @@ struct CatalogShowCommand: ShellCommand {
                                                     discussion: "As data, a row per column; json is the relation with its columns.",
                                                     examples: ["catalog show dim_customers", "catalog show erp.orders --file target/catalog.json"],
                                                     fields: CatalogColumnRow.fields.map(\.key))
-    @Argument("NODE", .node) var typed: String
+    @Argument("NODE", .relation) var typed: String
     @OptionGroup var source: CatalogSourceOptions
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         let index = try await CatalogSource(session: session, options: source).load()
-        let uniqueID = try NodeChoice.pick(typed, index.resolve(typed))
+        let uniqueID = try NodeChoice.pick(typed, index.resolve(typed), in: NodeChoice.inTheCatalog)
         guard let detail = index.detail(uniqueID: uniqueID) else {
             throw CommandFailure.apiRefused("\(uniqueID) is not in the catalog (ephemeral models, tests and missing tables are not)")
         }
@@ -70,16 +70,23 @@ struct CatalogSearchCommand: ShellCommand {
     func run(in session: Session) async throws -> Int32 {
         let index = try await CatalogSource(session: session, options: source).load()
         let hits = index.search(words.joined(separator: " "))
+        try CatalogSearchOutput.print(hits, session: session, output: output)
+        return 0
+    }
+}
+
+/// The hits of `catalog search` and of the browser's `search`, as one table (or the chosen format).
+enum CatalogSearchOutput {
+    static func print(_ hits: [SearchHit], session: Session, output: OutputOptions = OutputOptions()) throws {
         try DataOutput(session, output, command: "catalog search")
             .print(DataRows(hits, fields: SearchHitRow.fields), emptyMessage: "nothing in the catalog matches")
-        return 0
     }
 }
 
 struct CatalogBrowseCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "catalog browse", summary: "browse sources or nodes → database → schema → relation → columns",
-        discussion: "An interactive mode with its own prompt: TAB completes the names of the current level, a name goes down, '..' goes up, 'ls' lists, 'show NAME' details a relation, 'search TEXT' finds, 'exit' returns to the shell.")
+        discussion: "An interactive mode with its own prompt and its own history: 'cd PATH' (or the path alone) moves like a file system (cd nodes/analytics, cd ../.., cd /), TAB completes a level at a time, 'ls' lists, 'show NAME' details a relation, 'search TEXT' finds, 'exit' returns to the shell.")
     @OptionGroup var source: CatalogSourceOptions
 
     func run(in session: Session) async throws -> Int32 {
@@ -100,7 +107,9 @@ enum NodeDetailText {
         if let materialized = detail.materialized { facts.append("materialized: \(materialized)") }
         if let owner = detail.owner { facts.append("owner: \(owner)") }
         if !facts.isEmpty { console.line("  " + facts.joined(separator: " · ")) }
-        if let description = detail.description ?? detail.comment, !description.isEmpty { console.line("  " + Table.singleLine(description)) }
+        if let description = detail.description ?? detail.comment, !description.isEmpty {
+            for line in description.split(separator: "\n", omittingEmptySubsequences: false) { console.line("  " + line) }
+        }
         if let file = detail.originalFilePath { console.line("  file: \(file)") }
         for stat in detail.stats {
             console.line("  \(stat.label ?? stat.id): \(stat.value ?? "")")

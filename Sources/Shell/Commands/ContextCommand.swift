@@ -8,6 +8,7 @@ struct ContextCommand: ShellCommand {
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
+        await session.nameTheContext(waitingAtMost: 2)
         let context = session.context
         var object: [String: JSONValue] = [:]
         for level in ShellContext.Level.allCases {

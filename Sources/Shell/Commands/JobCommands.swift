@@ -95,7 +95,8 @@ struct JobDeleteCommand: ShellCommand {
         "job delete", summary: "delete a job (asks; --yes in scripts); --all: every job of the project but --keep ones",
         discussion: "With --all: the jobs of --project P, else of the context's project, else of the whole account; lists them first, asks, then reports each job. Exit 8 when some deletes failed and others did not.",
         mutates: true,
-        examples: ["job delete 43170", "job delete --all --keep 43167 --keep 43168 --dry-run", "job delete --all --project marketing --keep 50001,50004 --yes"])
+        examples: ["job delete 43170", "job delete --all --keep 43167 --keep 43168 --dry-run", "job delete --all --project marketing --keep 50001,50004 --yes"],
+        rawFields: true)
     @Argument("JOB", .job) var jobRef: String?
     @Flag("all", help: "every job of the project (see above)") var all: Bool
     @Option("keep", .job, valueName: "ID", help: "with --all: spare this job (repeatable, or ID,ID,…)") var keep: [String]

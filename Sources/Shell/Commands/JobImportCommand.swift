@@ -5,7 +5,8 @@ struct JobImportCommand: ShellCommand {
         "job import", summary: "create a job from an exported definition; --project and --environment move it",
         discussion: "Says what it changes: project, environment, deferral that cannot cross projects, the schedule. A job that runs on a schedule keeps it unless --no-schedule; on a terminal dbtsh offers to turn it off. Without --project and --environment the file's ids are used, and the context's fill those it lacks.",
         mutates: true,
-        examples: ["job import nightly.json", "job import nightly.yml --project marketing --environment Production --no-schedule"])
+        examples: ["job import nightly.json", "job import nightly.yml --project marketing --environment Production --no-schedule"],
+        rawFields: true)
     @Argument("FILE", .file) var file: String
     @Option("project", .project, valueName: "P", help: "create the job in this project (give --environment too)") var project: String?
     @Option("environment", .environment, valueName: "E", help: "create the job in this environment (its project follows)") var environment: String?

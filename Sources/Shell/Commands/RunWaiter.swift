@@ -32,7 +32,11 @@ struct RunWaiter {
     func wait(accountID: Int, runID: Int, output: OutputOptions) async throws -> Int32 {
         let client = try session.api()
         let progress = ProgressLine(console: session.console)
-        defer { progress.finish() }
+        session.interruptionNote = "stopped waiting; run \(runID) goes on in dbt Cloud ('cancel \(runID)' cancels it, 'wait \(runID)' waits again)"
+        defer {
+            progress.finish()
+            if !Task.isCancelled { session.interruptionNote = nil }
+        }
         var lastFailure: (any Error)?
         while true {
             let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }

@@ -47,7 +47,10 @@ extension SQLCommand {
 }
 
 enum NodeChoice {
-    static func pick(_ typed: String, _ resolution: NodeResolution) throws -> String {
+    /// The catalog holds relations only, so what it lacks is said differently from a run's nodes.
+    static let inTheCatalog = "in the catalog (it has models, seeds, snapshots and sources, not tests)"
+
+    static func pick(_ typed: String, _ resolution: NodeResolution, in place: String = "in this run") throws -> String {
         switch resolution {
         case .found(let id):
             return id
@@ -55,7 +58,7 @@ enum NodeChoice {
             let shown = ids.prefix(6).joined(separator: ", ")
             throw CommandFailure.usage("'\(typed)' matches \(ids.count) nodes: \(shown)\(ids.count > 6 ? ", …" : ""); give the unique id")
         case .notFound(let suggestion):
-            throw CommandFailure.apiRefused("no node '\(typed)' in this run" + (suggestion.map { " (did you mean \($0)?)" } ?? ""))
+            throw CommandFailure.apiRefused("no node '\(typed)' \(place)" + (suggestion.map { " (did you mean \($0)?)" } ?? ""))
         }
     }
 }

@@ -45,9 +45,9 @@ struct ShowCommand: ShellCommand {
         case .project:
             raw = try await client.project(accountID: try session.requireAccount(), id: try await id()).raw
         case .environment:
-            let environmentID = try await id()
-            raw = try await client.environment(accountID: try session.requireAccount(),
-                                               projectID: context.project?.id ?? 0, id: environmentID).raw
+            let environmentID: Int
+            if let explicit, let number = Int(explicit) { environmentID = number } else { environmentID = try await id() }
+            raw = try await resolver.environmentObject(id: environmentID, project: context.project?.id).raw
         case .job:
             raw = try await client.job(accountID: try session.requireAccount(), id: try await id()).raw
         case .run:

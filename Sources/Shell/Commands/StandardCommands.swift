@@ -15,6 +15,7 @@ extension CommandRegistry {
         JobExportCommand.self, JobImportCommand.self, JobCreateCommand.self, JobUpdateCommand.self, JobDeleteCommand.self,
         JobDiffCommand.self, JobApplyCommand.self,
         APICommand.self, QueryCommand.self, QueryModelHistoryCommand.self, QueryLineageCommand.self, QueryStaleSourcesCommand.self,
-        SetCommand.self, HistoryCommand.self, HelpCommand.self, ExitCommand.self,
+        WatchCommand.self, LetCommand.self, UnsetCommand.self, EchoCommand.self, AliasCommand.self, UnaliasCommand.self,
+        SetCommand.self, HistoryCommand.self, ClearCommand.self, LoginCommand.self, HelpCommand.self, ExitCommand.self,
     ])
 }

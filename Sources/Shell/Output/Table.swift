@@ -137,8 +137,17 @@ public struct Table: Sendable {
         VisibleControls.escaping(singleLine(text), .singleLine)
     }
 
+    /// Multi-line text (a YAML description) as one line: its first paragraph, its lines joined,
+    /// then ` …` when more follows.
     static func singleLine(_ text: String) -> String {
-        text.contains("\n") ? text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "" : text
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        guard lines.count > 1 else { return text }
+        let isBlank: (Substring) -> Bool = { $0.allSatisfy(\.isWhitespace) }
+        let rest = lines.drop(while: isBlank)
+        let paragraph = rest.prefix(while: { !isBlank($0) })
+        let joined = paragraph.map { String($0).trimmingWhitespace }.joined(separator: " ")
+        let more = rest.dropFirst(paragraph.count).contains { !isBlank($0) }
+        return more ? joined + " …" : joined
     }
 }
 
