@@ -110,3 +110,8 @@ enum Elapsed {
 
     private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }
+
+extension StepFacts {
+    /// How the story names the step: "`dbt build`" for a dbt step, “Clone git repository” for others.
+    public var label: String { Headline.describe(self) }
+}

@@ -10,12 +10,14 @@ struct ArtifactsCommand: ShellCommand {
     func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
         let runID = try await session.requireRun(runRef)
-        let paths = try await session.api().runArtifacts(accountID: account, runID: runID, step: step)
+        let paths = try await MissingArtifact(session: session).explaining(runID: runID, step: step) {
+            try await session.api().runArtifacts(accountID: account, runID: runID, step: step)
+        }
         session.listings.store(paths.map { .init(id: $0, label: "") }, for: .artifacts(run: runID, step: step))
         if output.wantsJSON(in: session) {
             session.console.line(JSONValue.array(paths.map(JSONValue.string)).prettyText)
         } else if paths.isEmpty {
-            session.console.errorLine("run \(runID) has no artifacts")
+            session.console.errorLine(await MissingArtifact(session: session).noArtifacts(runID: runID, step: step))
         } else {
             for path in paths { session.console.line(path) }
         }
@@ -39,7 +41,9 @@ struct ArtifactsGetCommand: ShellCommand {
         for path in paths { try ArtifactPath.validate(path) }
         let store = ArtifactStore(session: session)
         for path in paths {
-            let (data, usedStep) = try await store.data(runID: runID, path: path, step: step)
+            let (data, usedStep) = try await MissingArtifact(session: session).explaining(runID: runID, step: step) {
+                try await store.data(runID: runID, path: path, step: step)
+            }
             let stepText = usedStep.map { "step \($0)" } ?? "last step"
             if target == "-" {
                 session.console.outBytes(data)

@@ -27,14 +27,17 @@ struct DiffCommand: ShellCommand {
             oldRunID = try await lastSuccess(before: newRun, session: session)
         }
         let store = ArtifactStore(session: session)
-        async let old = store.runResults(runID: oldRunID, step: nil)
-        let new = try await store.runResults(runID: newRun.id, step: nil)
+        let missing = MissingArtifact(session: session)
+        let newRunID = newRun.id
+        async let old = missing.explaining(runID: oldRunID) { try await store.runResults(runID: oldRunID, step: nil) }
+        let new = try await missing.explaining(runID: newRunID) { try await store.runResults(runID: newRunID, step: nil) }
         let diff = RunDiff(old: try await old, new: new, topTimingChanges: top)
         if output.wantsJSON(in: session) {
             session.console.line(try JSONText.encode(diff))
             return 0
         }
-        DiffText(diff: diff, oldRunID: oldRunID, newRunID: newRun.id).print(to: session.console)
+        let changes = await ChangesBetweenRuns.load(oldRunID, newRunID, session: session)
+        DiffText(diff: diff, oldRunID: oldRunID, newRunID: newRun.id, changes: changes).print(to: session.console)
         return 0
     }
 
@@ -53,11 +56,13 @@ struct DiffText {
     let diff: RunDiff
     let oldRunID: Int
     let newRunID: Int
+    var changes: RunChanges?
 
     func print(to console: Console) {
         console.line("run \(oldRunID) → run \(newRunID)")
         console.line("  before: \(diff.oldSummary.line)")
         console.line("  after:  \(diff.newSummary.line)")
+        if let changes { ChangesText.print(changes, to: console) }
         section("new failures", diff.newFailures, console)
         section("fixed", diff.fixed, console)
         let others = diff.statusChanges.filter { change in

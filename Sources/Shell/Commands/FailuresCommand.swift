@@ -5,24 +5,36 @@ import Foundation
 struct FailuresCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "failures", summary: "nodes that errored, failed, warned or were skipped, with why",
-        discussion: "Reads the run_results.json of the step that ran dbt (not the last, green docs step) and the manifest to name, for each skipped node, the failed ancestor that caused the skip.",
-        examples: ["failures", "failures 902 --json", "failures --file run_results.json --manifest manifest.json"])
+        discussion: "Reads the run_results.json of the step that ran dbt (not the last, green docs step) and the manifest to name, for each skipped node, the failed ancestor that caused the skip; skipped nodes are counted by cause (--all lists them). A run that has no run_results.json (a parse error, a failed clone, profile or dbt deps, a freshness failure, a timeout, a running run, artifacts not saved) is told from its steps' logs and its other artifacts.",
+        examples: ["failures", "failures 902 --json", "failures --all", "failures --file run_results.json --manifest manifest.json"])
     @Argument("RUN", .run) var runRef: String?
     @OptionGroup var files: LocalArtifactOptions
     @Flag("full", help: "whole messages instead of their first lines") var full: Bool
+    @Flag("all", help: "list every skipped node under its cause") var all: Bool
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         let artifacts = RunArtifacts(session: session, files: files)
-        let runID = artifacts.usesLocalFiles ? nil : try await session.requireRun(runRef)
-        async let manifest = artifacts.manifest(runID: runID)
-        let results = try await artifacts.runResults(runID: runID)
-        let report = FailureReport(results: results, manifest: try await manifest)
+        let report: FailureReport
+        if !artifacts.usesLocalFiles, files.step == nil {
+            let loader = RunStoryLoader(session: session)
+            let explained = try await loader.explain(try await loader.run(named: runRef))
+            guard let results = explained.evidence.runResults else { return try ShapeFailures(explained: explained).print(output, session) }
+            report = FailureReport(results: results, manifest: explained.evidence.manifest)
+            ShapeFailures(explained: explained).noteUnlessNodeFailures(session)
+        } else {
+            let runID = artifacts.usesLocalFiles ? nil : try await session.requireRun(runRef)
+            report = try await MissingArtifact(session: session).explaining(runID: runID, step: files.step) {
+                async let manifest = artifacts.manifest(runID: runID)
+                let results = try await artifacts.runResults(runID: runID)
+                return FailureReport(results: results, manifest: try await manifest)
+            }
+        }
         if output.wantsJSON(in: session) {
             session.console.line(try JSONText.encode(report))
             return 0
         }
-        FailureReportText(report: report, full: full).print(to: session)
+        FailureReportText(report: report, full: full, all: all).print(to: session)
         if report.isCompileOnly {
             session.console.errorLine("note: this run_results.json is from `\(report.command ?? "dbt docs generate")`, which only compiles; use --step to pick the step that ran dbt")
         }
@@ -33,6 +45,7 @@ struct FailuresCommand: ShellCommand {
 struct FailureReportText {
     let report: FailureReport
     let full: Bool
+    var all = false
 
     func print(to session: Session) {
         let console = session.console
@@ -49,15 +62,8 @@ struct FailureReportText {
             if let file = problem.resourceType == "test" ? (problem.patchPath ?? problem.filePath) : (problem.filePath ?? problem.patchPath) { console.line("    file: \(file)") }
             console.line()
         }
-        let skipped = report.skipped
-        if !skipped.isEmpty {
-            console.line("SKIPPED  \(skipped.count) node\(skipped.count == 1 ? "" : "s")")
-            let rows = skipped.map { problem in
-                [problem.resourceType, problem.name, problem.skippedBecause.map { "\(NodeNames.shortName($0.uniqueID)) (\($0.status.rawValue))" }.joined(separator: ", ")]
-            }
-            var table = Table(headers: ["TYPE", "NAME", "BECAUSE OF"], rows: rows)
-            table.numeric = []
-            console.out(table.render(width: console.width, indent: "    "))
+        if !report.skipped.isEmpty {
+            SkipGroupsText.print(SkipGroup.groups(of: report.skipped), all: all, leadingBlank: false, to: console)
             console.line()
         }
         console.line(report.summary.line + (report.command.map { "  (\($0))" } ?? ""))

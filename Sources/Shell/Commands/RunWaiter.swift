@@ -7,16 +7,31 @@ import Synchronization
 struct RunWaiter {
     let session: Session
     let options: WaitTiming
+    /// `--follow`: each step's log on stdout as it grows, instead of the progress line.
+    var follow = false
 
-    init(session: Session, options: WaitOptions) {
+    init(session: Session, options: WaitOptions, follow: Bool = false) {
         self.session = session
         self.options = options.timing(in: session)
+        self.follow = follow
     }
 
     func wait(accountID: Int, runID: Int, output: OutputOptions) async throws -> Int32 {
+        guard follow else { return try await poll(accountID: accountID, runID: runID, output: output) }
+        do {
+            return try await poll(accountID: accountID, runID: runID, output: output)
+        } catch {
+            guard Task.isCancelled else { throw error }
+            LogFollower.stoppedFollowing(runID: runID, console: session.console)
+            throw CancellationError()
+        }
+    }
+
+    private func poll(accountID: Int, runID: Int, output: OutputOptions) async throws -> Int32 {
         let client = try session.api()
         let started = Date()
         let progress = ProgressLine(console: session.console)
+        let logs = follow ? StepLogPrinter(console: session.console, announcesSteps: true) : nil
         defer { progress.finish() }
         var lastFailure: (any Error)?
         while true {
@@ -27,11 +42,15 @@ struct RunWaiter {
                     try await client.run(accountID: accountID, id: runID, include: [.runSteps])
                 }
                 lastFailure = nil
-                progress.show(ProgressText.describe(run, elapsed: Date().timeIntervalSince(started)))
+                if let logs {
+                    logs.printNew(of: run)
+                } else {
+                    progress.show(ProgressText.describe(run, elapsed: Date().timeIntervalSince(started)))
+                }
                 if run.isFinished {
                     progress.finish()
                     session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
-                    return report(run, output: output)
+                    return await report(run, output: output)
                 }
             } catch is Deadline.Expired {
                 progress.finish()
@@ -50,7 +69,7 @@ struct RunWaiter {
                        exitCode: ExitCode.waitTimedOut)
     }
 
-    private func report(_ run: Run, output: OutputOptions) -> Int32 {
+    private func report(_ run: Run, output: OutputOptions) async -> Int32 {
         RunSummary.print(run, output: output, session: session)
         switch run.status {
         case .success?:
@@ -59,9 +78,13 @@ struct RunWaiter {
             session.console.errorLine("run \(run.id) was cancelled")
             return ExitCode.runCancelled
         default:
-            let failed = run.steps.first { $0.status == .error }
-            let where_ = failed.map { " at step \($0.index ?? 0) (\($0.name ?? ""))" } ?? ""
-            session.console.errorLine("run \(run.id) ended in error\(where_); next: 'steps', 'logs --failed', 'failures'")
+            if let brief = await FailureBrief.lines(for: run, session: session) {
+                for line in brief { session.console.errorLine(line) }
+            } else {
+                let failed = run.steps.first { $0.status == .error }
+                let where_ = failed.map { " at step \($0.index ?? 0) (\($0.name ?? ""))" } ?? ""
+                session.console.errorLine("run \(run.id) ended in error\(where_); next: 'explain', 'logs --failed', 'failures'")
+            }
             return ExitCode.runFailed
         }
     }
