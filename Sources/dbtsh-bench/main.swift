@@ -18,11 +18,12 @@ struct BenchOptions {
     var artifactRuns = 10
     var completionIterations = 1000
     var pagingRuns = 5
-    var only: Set<String> = ["startup", "script", "completion", "paging", "artifacts"]
+    var storyRuns = 10
+    var only: Set<String> = ["startup", "script", "completion", "paging", "artifacts", "story"]
     var out: String?
 
     static let usage = """
-    usage: dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only startup,script,completion,paging,artifacts] [--out FILE]
+    usage: dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only startup,script,completion,paging,artifacts,story] [--out FILE]
     """
 
     static func parse(_ arguments: [String]) throws -> BenchOptions {
@@ -45,6 +46,7 @@ struct BenchOptions {
                 options.processRuns = runs
                 options.scriptRuns = max(3, runs / 3)
                 options.artifactRuns = max(3, runs / 3)
+                options.storyRuns = max(3, runs / 3)
             case "--quick":
                 options.processRuns = 5
                 options.scriptRuns = 3
@@ -52,6 +54,7 @@ struct BenchOptions {
                 options.artifactRuns = 3
                 options.completionIterations = 200
                 options.pagingRuns = 2
+                options.storyRuns = 3
             case "-h", "--help":
                 print(usage)
                 exit(0)
@@ -135,6 +138,12 @@ func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
     if options.only.contains("artifacts") {
         log("5. artifacts")
         ArtifactBenchmarks(options: options, workDirectory: workDirectory).run(into: &table)
+    }
+    if options.only.contains("story") {
+        log("6. debugging a red job: explain, bisect, timeline")
+        let sandbox = try await SandboxServer.start(SandboxConfiguration())
+        await StoryBenchmarks.run(sandbox: sandbox, runs: options.storyRuns, into: &table)
+        await sandbox.stop()
     }
 
     let rendered = table.render()

@@ -5,14 +5,19 @@ import Foundation
 struct ExplainCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "explain", summary: "why a run failed, or what it is doing: one screen for any run",
-        discussion: "Says the run's status, the step that failed (or is running), the error and its lines, the failing nodes with their file, relation and the compiled SQL around the line the error names, what was skipped (counted by cause), what changed since the job last passed (git SHAs, dbt version, commands, threads, target) and the next commands to type. Every shape is read: node errors, test failures, parse and compile errors, source freshness, git clone, profile, dbt deps and connection errors, cancelled, timed out and running runs, and runs whose artifacts were not saved. A finished run costs 3 requests plus its artifacts, which are cached.",
+        discussion: "Says the run's status, the step that failed (or is running), the error and its lines, the failing nodes with their file, relation and the compiled SQL around the line the error names, what was skipped (counted by cause), what changed since the job last passed (git SHAs, dbt version, commands, threads, target) and the next commands to type. Every shape is read: node errors, test failures, parse and compile errors, source freshness, git clone, profile, dbt deps and connection errors, cancelled, timed out and running runs, and runs whose artifacts were not saved. Without RUN: the context's run, else the newest run of the context's job. A finished run named by its id costs 3 requests plus its artifacts, which are cached.",
         examples: ["explain", "explain 959", "explain last-failed --json"])
     @Argument("RUN", .run) var runRef: String?
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         let loader = RunStoryLoader(session: session)
-        let explained = try await loader.explain(try await loader.run(named: runRef))
+        // With a job and no run in context, the job's newest run is the one worth explaining.
+        let context = session.context
+        let latestOfJob = runRef == nil && context.run == nil && context.job != nil
+        let loaded = try await loader.run(named: latestOfJob ? "latest" : runRef)
+        if latestOfJob { session.console.errorLine("run \(loaded.run.id), the newest of job \(context.job?.id ?? 0):") }
+        let explained = try await loader.explain(loaded)
         var history: ChangesSinceSuccess?
         if explained.story.verdict.isFailure {
             do {

@@ -55,7 +55,7 @@ struct ExplainText {
         parts.append(explained.facts.status.name)
         if let created = run.createdAt { parts.append(TimeText.short(created)) }
         if let seconds = explained.facts.runDurationSeconds, seconds > 0 {
-            parts.append((run.isFinished ? "ran " : "running for ") + TimeText.duration(seconds))
+            parts.append((run.isFinished ? "ran " : "running for ") + Elapsed.text(seconds))
         }
         return parts.joined(separator: " · ")
     }
@@ -152,7 +152,7 @@ struct ExplainText {
             let path = failure.path.map { " (\($0))" } ?? ""
             console.line("\(label, style: failure.isWarning ? .warning : .failure)  \(failure.resourceType) \(failure.name)\(path) · \(failure.kind.label)")
             let title = " in \(failure.resourceType) \(failure.name)"
-            for line in failure.messageLines.filter({ !$0.contains(title) }).prefix(2) { console.line("    " + line) }
+            for line in NodeFailureText.keyLines(failure.messageLines, title: title, limit: 2) { console.line("    " + line) }
         }
         if logged.count > Self.shownFailures + 3 { console.line("… and \(logged.count - Self.shownFailures - 3) more") }
     }
@@ -206,7 +206,7 @@ struct ExplainText {
         for entry in story.freshness?.entries ?? [] where entry.outcome == .stale || entry.outcome == .runtimeError {
             evidence.append("\(entry.outcome.rawValue.uppercased(), style: .failure) source \(entry.source)")
         }
-        if evidence.isEmpty, let line = NodeFailureText.keyLine(story.errorLines) { evidence.append(ConsoleText(line)) }
+        if evidence.isEmpty, let line = NodeFailureText.keyLine(story.errorLines), !first.contains(line) { evidence.append(ConsoleText(line)) }
         lines += evidence.prefix(3).map { ConsoleText("  ") + $0 }
         if evidence.count > 3 { lines.append(ConsoleText("  … and \(evidence.count - 3) more")) }
         let commands = ["explain \(run.id)"] + next.map(\.command).filter { !$0.hasPrefix("explain") }.prefix(2)
@@ -222,14 +222,42 @@ enum NodeFailureText {
         let problem = failure.problem
         let status = problem.status.rawValue.uppercased()
         console.line("\(status, style: .failure)  \(problem.resourceType) \(problem.name) · \(failure.kind.label)")
-        // `Runtime Error in model x (path)` says again what the header and `file:` say.
-        let title = " in \(problem.resourceType) \(problem.name)"
-        for line in problem.messageLines where !line.contains(title) { console.line("    " + line) }
+        // The excerpt below shows the line the warehouse's `LINE 24:` names.
+        for line in keyLines(problem) where failure.sqlExcerpt == nil || !line.hasPrefix("LINE ") { console.line("    " + line) }
         if let failures = problem.failures, failures > 0 { console.line("    failures: \(failures)") }
         if let relation = problem.relationName { console.line("    relation: \(relation)") }
         let file = problem.resourceType == "test" ? (problem.patchPath ?? problem.filePath) : (problem.filePath ?? problem.patchPath)
         if let file { console.line("    file: \(file)") }
         if let excerpt = failure.sqlExcerpt { SQLExcerptText.print(excerpt, to: console) }
+    }
+
+    /// The first lines of the message that say something: not the `Runtime Error in model x
+    /// (path)` title (the header and `file:` say it), a `label:` joined to the line it introduces.
+    static func keyLines(_ problem: NodeProblem, limit: Int = 3) -> [String] {
+        let lines = keyLines((problem.message ?? "").split(separator: "\n").map(String.init),
+                             title: " in \(problem.resourceType) \(problem.name)", limit: limit)
+        return lines.isEmpty ? problem.messageLines : lines
+    }
+
+    static func keyLines(_ message: [String], title: String, limit: Int = 3) -> [String] {
+        var lines: [String] = []
+        var pendingLabel: String?
+        for raw in message {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, !line.contains(title), !line.allSatisfy({ $0 == "^" }) else { continue }
+            if let label = pendingLabel {
+                lines.append(label + " " + line)
+                pendingLabel = nil
+            } else if line.hasSuffix(":"), !line.hasPrefix("LINE ") {
+                pendingLabel = line
+                continue
+            } else {
+                lines.append(line)
+            }
+            if lines.count == limit { break }
+        }
+        if let pendingLabel, lines.count < limit { lines.append(pendingLabel) }
+        return lines
     }
 
     /// The line of a message that says most: not a bare title such as `Runtime Error in model x (path)`.
@@ -287,14 +315,15 @@ enum FreshnessText {
         console.line()
         let rows = shown.map { entry in
             [entry.source, entry.outcome.rawValue, entry.maxLoadedAt.map { Timestamp.parse($0).map(TimeText.short) ?? $0 } ?? "",
-             entry.ageSeconds.map { TimeText.duration($0) } ?? "",
+             entry.ageSeconds.map(Elapsed.text) ?? "",
              entry.warnAfter ?? "", entry.errorAfter ?? ""]
         }
         console.out(Table(headers: ["SOURCE", "STATUS", "MAX LOADED AT", "AGE", "WARN AFTER", "ERROR AFTER"], rows: rows, numeric: [3])
             .render(width: console.width))
         for entry in shown where !entry.messageLines.isEmpty {
             console.line("\(entry.source)" + (entry.path.map { " (\($0))" } ?? "") + ":")
-            for line in entry.messageLines.prefix(4) { console.line("    " + line) }
+            let table = entry.source.split(separator: ".").last.map(String.init) ?? entry.source
+            for line in NodeFailureText.keyLines(entry.messageLines, title: " in source \(table)") { console.line("    " + line) }
         }
         if !freshness.passed.isEmpty {
             console.line("\(freshness.passed.count) other source\(freshness.passed.count == 1 ? "" : "s") fresh")
@@ -308,7 +337,7 @@ enum StepsText {
         guard !steps.isEmpty else { return }
         console.line()
         let rows = steps.map { step in
-            [String(step.index), step.status.name, step.durationSeconds.map { TimeText.duration($0) } ?? "", step.name]
+            [String(step.index), step.status.name, step.durationSeconds.map(Elapsed.text) ?? "", step.name]
         }
         console.out(Table(headers: ["#", "STATUS", "DURATION", "NAME"], rows: rows, numeric: [0, 2]).render(width: console.width))
     }
