@@ -18,7 +18,7 @@ struct ArtifactCommandTests {
             #expect(rows.count == 3 && rows[1].contains("✗ error") && rows[1].contains("dbt build"), "\(result)")
             #expect(rows.count == 3 && rows[2].contains("success") && rows[2].contains("dbt docs generate"), "\(result)")
             #expect(result.stdout.firstColumn == ["1", "2", "3"])
-            #expect(result.stderrLines == ["step 2 failed; next: 'logs --failed', 'failures'"], "\(result)")
+            #expect(result.stderrLines == ["step 2 failed; next: 'explain', 'logs --failed', 'failures'"], "\(result)")
             let json = await shell.run("use run 902; steps --json")
             #expect(json.json?.arrayValue?.count == 3, "\(json)")
             let ok = await shell.run("steps 901")

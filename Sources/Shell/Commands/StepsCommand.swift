@@ -27,7 +27,7 @@ struct StepsCommand: ShellCommand {
         }
         session.printTable(Table(headers: ["#", "STATUS", "DURATION", "NAME"], rows: rows, numeric: [0, 2]))
         if let failed = steps.first(where: { $0.status == .error }) {
-            session.console.errorLine("step \(failed.index ?? 0) failed; next: 'logs --failed', 'failures'")
+            session.console.errorLine("step \(failed.index ?? 0) failed; next: 'explain', 'logs --failed', 'failures'")
         }
         return 0
     }
