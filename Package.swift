@@ -37,10 +37,14 @@ let package = Package(
         // Text safe for a terminal: control characters made visible, dbtsh's styles. Pure.
         .target(name: "TerminalText", swiftSettings: strict),
 
+        // prctl(PR_SET_DUMPABLE) behind a C shim (prctl is variadic).
+        .target(name: "CProcessHardening"),
+
         // The dbt Cloud API client.
         .target(
             name: "DbtCloud",
             dependencies: [
+                "CProcessHardening",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,6 +75,21 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Test support shared by tests and benchmarks, never linked into dbtsh: a misbehaving
+        // HTTP server on loopback (HostileServer), seeded randomness.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The interpreter: session, lexer, registry, commands, completion, rendering.
         .target(name: "Shell", dependencies: ["DbtCloud", "DbtArtifacts", "TerminalText"], swiftSettings: strict),
 
@@ -92,7 +111,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "dbtsh-bench",
-            dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts", "Shell"],
+            dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts", "Shell", "TestSupport"],
             swiftSettings: strict
         ),
 
@@ -100,13 +119,13 @@ let package = Package(
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "TerminalText"], swiftSettings: strict),
         .testTarget(
             name: "DbtCloudTests",
-            dependencies: ["DbtCloud", "Sandbox"],
+            dependencies: ["DbtCloud", "Sandbox", "TestSupport"],
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
         .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["dbtsh", "Sandbox"], swiftSettings: strict),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["dbtsh", "Sandbox", "TestSupport"], swiftSettings: strict),
     ]
 )

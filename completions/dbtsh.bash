@@ -190,7 +190,7 @@ _dbtsh() {
         return
         ;;
     '--output')
-        __dbtsh_add_completions -W 'table'$'\n''json'
+        __dbtsh_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''csv'$'\n''tsv'$'\n''markdown'
         return
         ;;
     esac

@@ -85,7 +85,7 @@ complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "d
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" project' -l 'project' -d 'Project id.' -rfka ''
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" profile' -l 'profile' -d 'Profile name in the dbtsh profiles file.' -rfka ''
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" ca-file' -l 'ca-file' -d 'Extra trusted root certificate (PEM).' -rfa '(set -l exts \'pem\' \'crt\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" output' -l 'output' -d 'Output format: table or json.' -rfka 'table json'
+complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" output' -l 'output' -d 'Default output format: table, json, jsonl, csv, tsv or markdown.' -rfka 'table json jsonl csv tsv markdown'
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" no-color' -l 'no-color' -d 'Never colour the output (also NO_COLOR).'
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" verbose' -l 'verbose' -d 'Trace HTTP requests on stderr (the token is redacted).'
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" readonly' -l 'readonly' -d 'Refuse every command that would change dbt Cloud (also DBT_CLOUD_READONLY=1).'

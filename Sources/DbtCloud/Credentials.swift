@@ -162,7 +162,7 @@ public struct CredentialResolver: Sendable {
         if let profile { layers.append(profile.layer) }
         let wantedProject = layers.lazy.compactMap(\.projectID).first
         do {
-            if let cloud = try dbtCloudYAMLLayer(projectID: wantedProject) { layers.append(cloud) }
+            if let cloud = try dbtCloudYAMLLayer(projectID: wantedProject, warnings: &warnings) { layers.append(cloud) }
         } catch let error as DbtCloudError {
             warnings.append("ignoring \(displayPath(dbtCloudYAMLURL)): \(error.message)")
         }
@@ -291,10 +291,14 @@ public struct CredentialResolver: Sendable {
 
     /// CONTRACT §6, both formats: the project entry whose `project-id` is the wanted project, else
     /// `context.active-project`, else the only entry.
-    private func dbtCloudYAMLLayer(projectID wanted: Int?) throws -> SettingsLayer? {
+    private func dbtCloudYAMLLayer(projectID wanted: Int?, warnings: inout [String]) throws -> SettingsLayer? {
         let url = dbtCloudYAMLURL
         guard let file = try? readFile(url) else { return nil }
         let shown = displayPath(url)
+        if let permissions = file.permissions, permissions & 0o077 != 0 {
+            warnings.append(
+                "\(shown) holds tokens and is readable by others (mode \(String(permissions & 0o777, radix: 8))); run `chmod 600 \(shown)`")
+        }
         guard let root = (try? Yams.load(yaml: file.text)) as? [String: Any] else {
             throw DbtCloudError.configuration("not a valid dbt_cloud.yml")
         }

@@ -13,8 +13,12 @@ import NIOHTTP1
 /// - POST/PUT/PATCH/DELETE are sent again only when the server cannot have acted on them: the
 ///   connection failed before any byte was written (refused, DNS, TLS), or the answer was 429.
 ///   A reset, timeout or 5xx after sending is reported, never retried: a trigger is not run twice.
-/// - Each attempt has `requestTimeout` (downloads `downloadTimeout`); cancelling the calling task
-///   aborts the request in flight and throws `CancellationError`.
+/// - Retries end when `RetryPolicy.budget` (30 s) would be passed. Each attempt has
+///   `requestTimeout` for the whole answer, body included (downloads `downloadTimeout`, and a
+///   minimum rate), and `idleTimeout` without a byte; cancelling the calling task aborts the
+///   request in flight and throws `CancellationError`. `ClientNotices` hears what it waits for.
+/// - Listings stop on an empty page, on a page of ids already listed (an error), at the first
+///   page's `total_count`, and at `maxListItems` (an error); no id is yielded twice.
 /// - Failures are `DbtCloudError`: a kind (refused, authentication, throttled, server, network,
 ///   timeout, configuration…) and one line naming method and path.
 public final class DbtCloudClient: Sendable {
@@ -36,6 +40,11 @@ public final class DbtCloudClient: Sendable {
         await transport.shutdown()
     }
 
+    /// `text` with this client's token replaced by `****` (a server may echo it back).
+    public func redact(_ text: String) -> String {
+        transport.token.redact(text)
+    }
+
     // MARK: - Generic request (the `api` command)
 
     /// Any endpoint: `path` like `/api/v2/accounts/43/jobs/` (a `?query` in it is kept; `/v2/…`
@@ -48,9 +57,10 @@ public final class DbtCloudClient: Sendable {
         var path = path.trimmingCharacters(in: .whitespaces)
         var query = query
         if let mark = path.firstIndex(of: "?") {
-            let inline = path[path.index(after: mark)...].split(separator: "&").map { pair in
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                return (parts[0], parts.count > 1 ? parts[1] : "")
+            let inline = path[path.index(after: mark)...].split(separator: "&").map { pair -> (String, String) in
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    .map { String($0).removingPercentEncoding ?? String($0) }
+                return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
             }
             query = inline + query
             path = String(path[..<mark])
@@ -121,15 +131,18 @@ public final class DbtCloudClient: Sendable {
         let response = try await get(path, query: query + [("limit", String(limit)), ("offset", String(offset))])
         let items = try decodeData(from: response, method: "GET", path: path) { try $0.decodeList(T.self) }
         let total = response.json?["extra"]?["pagination"]?["total_count"]?.intValue
-        return ListPage(items: items, offset: offset, limit: limit, totalCount: total, raw: response.json ?? .null)
+        let ids = response.data?.arrayValue?.map { $0["id"].map(\.compactText) } ?? []
+        return ListPage(items: items, offset: offset, limit: limit, totalCount: total, raw: response.json ?? .null, itemIDs: ids)
     }
 
     /// Every item of a list endpoint, as a `PagedSequence`.
     public func list<T: JSONModel>(
         _ type: T.Type, path: String, query: [(String, String)] = [], maxItems: Int? = nil
     ) -> PagedSequence<T> {
-        PagedSequence(pageSize: options.pageSize, concurrency: options.pageConcurrency, maxItems: maxItems) {
-            [self] offset, limit in
+        PagedSequence(
+            pageSize: options.pageSize, concurrency: options.pageConcurrency, maxItems: maxItems,
+            guards: ListingGuards(path: path, maxItems: options.maxListItems)
+        ) { [self] offset, limit in
             try await self.page(T.self, path, query: query, offset: offset, limit: limit)
         }
     }

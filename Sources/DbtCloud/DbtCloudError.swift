@@ -39,10 +39,14 @@ public struct DbtCloudError: Error, Sendable, Equatable, CustomStringConvertible
     /// The parsed error body when it was JSON (for `--output json`).
     public let responseBody: JSONValue?
     public let attempts: Int
+    /// The request may have reached the server and been acted on (a reset or timeout after
+    /// sending, a 5xx): a POST that failed this way may still have triggered a run.
+    public let mayHaveBeenProcessed: Bool
 
     public init(
         kind: Kind, method: String? = nil, path: String? = nil, status: Int? = nil, message: String,
-        fieldErrors: [String: String] = [:], hint: String? = nil, responseBody: JSONValue? = nil, attempts: Int = 1
+        fieldErrors: [String: String] = [:], hint: String? = nil, responseBody: JSONValue? = nil, attempts: Int = 1,
+        mayHaveBeenProcessed: Bool = false
     ) {
         self.kind = kind
         self.method = method
@@ -53,6 +57,7 @@ public struct DbtCloudError: Error, Sendable, Equatable, CustomStringConvertible
         self.hint = hint
         self.responseBody = responseBody
         self.attempts = attempts
+        self.mayHaveBeenProcessed = mayHaveBeenProcessed
     }
 
     public static func configuration(_ message: String, hint: String? = nil) -> DbtCloudError {
@@ -65,7 +70,7 @@ public struct DbtCloudError: Error, Sendable, Equatable, CustomStringConvertible
         if let status { line += "\(status) " }
         line += message
         if !fieldErrors.isEmpty {
-            let fields = fieldErrors.keys.sorted().map { "\($0): \(fieldErrors[$0]!)" }
+            let fields = fieldErrors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
             line += " (" + fields.joined(separator: "; ") + ")"
         }
         if attempts > 1 { line += " (after \(attempts) attempts)" }
@@ -86,11 +91,14 @@ extension DbtCloudError: LocalizedError {
 /// Turns an HTTP error response into a `DbtCloudError`, reading the dbt Cloud envelope when there is one.
 enum ErrorMapping {
     static func error(
-        method: String, path: String, status: Int, body: Data, host: DbtHost?, attempts: Int
+        method: String, path: String, status: Int, body: Data, host: DbtHost?, attempts: Int, location: String? = nil
     ) -> DbtCloudError {
         let json = try? JSONValue(parsing: body)
         let envelope = json.flatMap { $0.objectValue != nil ? $0 : nil }
         var message = envelope.flatMap(messageOf) ?? snippet(of: body, status: status)
+        if (300..<400).contains(status) {
+            message = redirectMessage(location: location, requestPath: path)
+        }
         var fieldErrors: [String: String] = [:]
         if status == 400, case .object(let data)? = envelope?["data"] {
             for (key, value) in data where key != "_model" {
@@ -104,7 +112,7 @@ enum ErrorMapping {
             case 403: .permission
             case 404: .notFound
             case 429: .throttled
-            case 400..<500: .rejected
+            case 300..<500: .rejected
             default: .server
             }
         var hint: String?
@@ -126,6 +134,44 @@ enum ErrorMapping {
         if let message = json["errors"]?[0]?["message"]?.stringValue { return message }
         if let message = json["message"]?.stringValue { return message }
         return nil
+    }
+
+    /// `redirect not followed: it points to https://other.example/api/v2/accounts/43/jobs/`, and
+    /// a hint when it only adds the trailing slash. The location is shown without credentials,
+    /// query or control characters, and shortened.
+    static func redirectMessage(location: String?, requestPath: String) -> String {
+        let trimmed = location?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard !trimmed.isEmpty else { return "redirect not followed (the answer gave no Location)" }
+        var shown = trimmed
+        var pointedPath = trimmed
+        if let url = URLComponents(string: trimmed) {
+            var safe = URLComponents()
+            safe.scheme = url.scheme
+            safe.host = url.host
+            safe.port = url.port
+            safe.percentEncodedPath = url.percentEncodedPath
+            shown = (safe.string ?? "") + (url.percentEncodedQuery == nil ? "" : "?…")
+            pointedPath = url.path
+        } else if let mark = trimmed.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            shown = String(trimmed[..<mark]) + "?…"
+            pointedPath = String(trimmed[..<mark])
+        }
+        let hint = pointedPath == requestPath + "/" ? "; add the trailing slash: \(requestPath)/" : ""
+        return "redirect not followed: it points to \(visible(shown, limit: 160))\(hint)"
+    }
+
+    /// Control characters as `\u{…}`, then cut to `limit` characters.
+    static func visible(_ text: String, limit: Int) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.properties.generalCategory == .format {
+                result += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+            if result.count >= limit { return result + "…" }
+        }
+        return result
     }
 
     static func describe(_ value: JSONValue) -> String {

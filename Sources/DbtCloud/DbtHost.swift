@@ -42,6 +42,11 @@ public struct DbtHost: Sendable, Equatable, CustomStringConvertible {
     /// Accepts a bare host (`emea.dbt.com`, `ab123.us1.dbt.com:443`) or a URL
     /// (`https://cloud.getdbt.com/`, `https://cloud.getdbt.com/api`). Refuses `http://` except on loopback.
     public static func parse(_ text: String) throws -> DbtHost {
+        try parse(text, resolve: LoopbackResolution.addresses(of:))
+    }
+
+    /// `resolve` gives the addresses a name stands for (tests pass their own).
+    static func parse(_ text: String, resolve: (String) -> [String]) throws -> DbtHost {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw DbtCloudError.configuration("empty host") }
         let withScheme = trimmed.contains("://") ? trimmed : "https://" + trimmed
@@ -65,7 +70,10 @@ public struct DbtHost: Sendable, Equatable, CustomStringConvertible {
         let loopback = isLoopback(host)
         switch scheme {
         case "https": break
-        case "http" where loopback: break
+        case "http" where loopback && (isLiteralLoopback(host) || LoopbackResolution.allLoopback(resolve(host))): break
+        case "http" where loopback:
+            throw DbtCloudError.configuration(
+                "plain http is refused for \(host): it does not resolve to loopback addresses only", hint: "use https://\(host)")
         case "http":
             throw DbtCloudError.configuration(
                 "plain http is refused for \(host): the token would travel unencrypted", hint: "use https://\(host)")
@@ -117,7 +125,12 @@ public struct DbtHost: Sendable, Equatable, CustomStringConvertible {
     }
 
     static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        host == "localhost" || host.hasSuffix(".localhost") || isLiteralLoopback(host)
+    }
+
+    /// `127.x.y.z` or `::1`: loopback without asking a resolver.
+    static func isLiteralLoopback(_ host: String) -> Bool {
+        if host == "::1" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return false }
         return octets[0] == "127"
@@ -132,5 +145,37 @@ public struct DbtHost: Sendable, Equatable, CustomStringConvertible {
             !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
                 && label.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
         }
+    }
+}
+
+/// What `localhost` and `*.localhost` names resolve to: plain http goes to them only when every
+/// address is a loopback one (a resolver or hosts file can point such a name anywhere).
+enum LoopbackResolution {
+    static func addresses(of host: String) -> [String] {
+        var hints = addrinfo()
+        #if os(Linux)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [] }
+        defer { freeaddrinfo(list) }
+        var found: [String] = []
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = cursor {
+            var name = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if let address = entry.pointee.ai_addr,
+                getnameinfo(address, entry.pointee.ai_addrlen, &name, socklen_t(name.count), nil, 0, NI_NUMERICHOST) == 0
+            {
+                found.append(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+            cursor = entry.pointee.ai_next
+        }
+        return found
+    }
+
+    static func allLoopback(_ addresses: [String]) -> Bool {
+        !addresses.isEmpty && addresses.allSatisfy { DbtHost.isLiteralLoopback($0.split(separator: "%").first.map(String.init) ?? "") }
     }
 }

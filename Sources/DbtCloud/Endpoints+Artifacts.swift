@@ -32,47 +32,59 @@ extension DbtCloudClient {
         var spec = request(.GET, path)
         spec.accept = "*/*"
         spec.expectsJSON = relative.lowercased().hasSuffix(".json")
+        spec.parsesJSON = false
         return try await transport.perform(spec).body
     }
 
-    /// Streams an artifact to `destination`: written to a temporary file beside it and renamed into
-    /// place only when complete, so an interrupted download never leaves a file at `destination`.
-    /// Returns the number of bytes written.
+    /// Streams an artifact to `destination` with memory bounded regardless of its size: written to
+    /// a temporary file beside it and renamed into place only when complete (every byte its
+    /// Content-Length promised, and valid JSON for a `.json` path), so a cut or interrupted
+    /// download never leaves a file at `destination`. Returns the number of bytes written.
     @discardableResult
     public func downloadArtifact(
         accountID: Int, runID: Int, path artifact: String, step: Int? = nil, to destination: URL
     ) async throws -> Int64 {
-        let spec = try artifactRequest(accountID: accountID, runID: runID, path: artifact, step: step)
+        let spec = try artifactRequest(accountID: accountID, runID: runID, path: artifact, step: step, download: true)
         let directory = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DbtCloudError(
+                kind: .invalidArgument, message: "cannot create \(directory.lastPathComponent): \(LocalFileError.reason(error))")
+        }
         let partial = directory.appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).part")
         let transport = self.transport
         let written = WrittenBytes()
         let validateJSON = artifact.lowercased().hasSuffix(".json")
         do {
-            _ = try await transport.withRetries(spec) { _ in
+            _ = try await transport.withRetries(spec) { _, deadline in
                 let request = transport.makeRequest(spec)
                 let started = ContinuousClock.now
-                let response = try await transport.http.execute(
-                    request, deadline: .now() + transport.timeAmount(transport.options.downloadTimeout))
+                let response = try await transport.http.execute(request, deadline: Transport.nioDeadline(deadline))
                 let status = Int(response.status.code)
                 guard (200..<300).contains(status) else {
-                    let body = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+                    var buffer = ByteBuffer()
+                    for try await chunk in response.body where buffer.readableBytes < 1 << 20 {
+                        var chunk = chunk
+                        buffer.writeBuffer(&chunk)
+                    }
+                    let body = Data(buffer: buffer)
                     transport.traceResponse(spec, status: status, started: started, bytes: body.count)
                     return .init(status: status, headers: response.headers, body: body)
                 }
-                let count = try await Self.stream(response, to: partial)
-                if validateJSON, !Self.isCompleteJSON(partial) {
-                    transport.traceResponse(spec, status: status, started: started, bytes: Int(count))
-                    throw ArtifactCut()
-                }
-                transport.traceResponse(spec, status: status, started: started, bytes: Int(count))
+                let writer = try ArtifactWriter(
+                    file: partial, validateJSON: validateJSON,
+                    expectedBytes: response.headers.first(name: "Content-Length").flatMap { Int64($0) },
+                    minimumBytes: transport.options.minimumDownloadBytes, window: transport.options.idleTimeout * 2)
+                let count = try await writer.write(response.body)
+                transport.traceResponse(spec, status: status, started: started, bytes: Int(clamping: count))
                 written.value = count
                 return .init(status: status, headers: response.headers, body: Data())
             }
             guard rename(partial.path, destination.path) == 0 else {
                 throw DbtCloudError(
-                    kind: .invalidArgument, message: "cannot write \(destination.lastPathComponent): \(String(cString: strerror(errno)))")
+                    kind: .invalidArgument,
+                    message: "cannot write \(destination.lastPathComponent): \(String(cString: strerror(errno)))")
             }
             return written.value
         } catch {
@@ -81,36 +93,16 @@ extension DbtCloudClient {
         }
     }
 
-    private static func stream(_ response: HTTPClientResponse, to file: URL) async throws -> Int64 {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-            throw DbtCloudError(kind: .invalidArgument, message: "cannot create a file in \(file.deletingLastPathComponent().lastPathComponent)")
-        }
-        let handle = try FileHandle(forWritingTo: file)
-        defer { try? handle.close() }
-        var count: Int64 = 0
-        for try await chunk in response.body {
-            try handle.write(contentsOf: Data(buffer: chunk))
-            count += Int64(chunk.readableBytes)
-        }
-        if let expected = response.headers.first(name: "Content-Length").flatMap({ Int64($0) }), expected != count {
-            throw HTTPClientError.bodyLengthMismatch
-        }
-        try handle.synchronize()
-        return count
-    }
-
-    /// A `.json` artifact that does not parse was cut short (the server may not say so).
-    private static func isCompleteJSON(_ file: URL) -> Bool {
-        guard let data = try? Data(contentsOf: file, options: .mappedIfSafe) else { return false }
-        return (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
-    }
-
-    private func artifactRequest(accountID: Int, runID: Int, path artifact: String, step: Int?) throws -> RequestSpec {
+    private func artifactRequest(
+        accountID: Int, runID: Int, path artifact: String, step: Int?, download: Bool = false
+    ) throws -> RequestSpec {
         let relative = try ArtifactPath.validate(artifact)
         let path = Self.accountPath(accountID, "runs/\(runID)/artifacts/") + Self.encodeArtifactPath(relative)
         var spec = request(.GET, path, query: step.map { [("step", String($0))] } ?? [])
         spec.accept = "*/*"
         spec.expectsJSON = relative.lowercased().hasSuffix(".json")
+        spec.parsesJSON = false
+        spec.isDownload = download
         return spec
     }
 
@@ -119,9 +111,99 @@ extension DbtCloudClient {
     }
 }
 
-/// A downloaded `.json` artifact that does not parse.
+/// A download that must not be kept: cut short, not valid JSON, or too slow.
 struct ArtifactCut: Error, CustomStringConvertible {
-    var description: String { "the artifact arrived incomplete (not valid JSON)" }
+    let description: String
+
+    static let invalidJSON = ArtifactCut(description: "the artifact arrived incomplete (not valid JSON)")
+
+    static func short(received: Int64, expected: Int64) -> ArtifactCut {
+        ArtifactCut(description: "the artifact was cut short (\(received) of \(expected) bytes)")
+    }
+
+    static func long(expected: Int64) -> ArtifactCut {
+        ArtifactCut(description: "the artifact is longer than its Content-Length (\(expected) bytes)")
+    }
+
+    static func tooSlow(bytes: Int, window: Duration) -> ArtifactCut {
+        ArtifactCut(description: "the download stalled (under \(bytes / 1024) KiB in \(Transport.secondsText(window)))")
+    }
+}
+
+/// Writes a streamed body to a file chunk by chunk, checking it as it goes: the byte count
+/// against Content-Length, JSON validity for `.json` artifacts, and a minimum rate (a server
+/// trickling one byte a second is given up).
+final class ArtifactWriter {
+    private let handle: FileHandle
+    private let file: URL
+    private var validator: JSONValidator?
+    private let expectedBytes: Int64?
+    private let minimumBytes: Int
+    private let window: Duration
+
+    init(file: URL, validateJSON: Bool, expectedBytes: Int64?, minimumBytes: Int, window: Duration) throws {
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            throw DbtCloudError(
+                kind: .invalidArgument, message: "cannot create a file in \(file.deletingLastPathComponent().lastPathComponent)")
+        }
+        do {
+            handle = try FileHandle(forWritingTo: file)
+        } catch {
+            throw DbtCloudError(kind: .invalidArgument, message: "cannot write \(file.lastPathComponent): \(LocalFileError.reason(error))")
+        }
+        self.file = file
+        self.validator = validateJSON ? JSONValidator() : nil
+        self.expectedBytes = expectedBytes.flatMap { $0 >= 0 ? $0 : nil }
+        self.minimumBytes = minimumBytes
+        self.window = window
+    }
+
+    deinit { try? handle.close() }
+
+    func write(_ body: HTTPClientResponse.Body) async throws -> Int64 {
+        var count: Int64 = 0
+        var windowStart = ContinuousClock.now
+        var windowBytes = 0
+        for try await chunk in body {
+            count += Int64(chunk.readableBytes)
+            if let expectedBytes, count > expectedBytes { throw ArtifactCut.long(expected: expectedBytes) }
+            if validator != nil {
+                chunk.withUnsafeReadableBytes { validator?.feed($0) }
+                if validator?.failed == true { throw ArtifactCut.invalidJSON }
+            }
+            do {
+                try chunk.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
+            } catch {
+                throw DbtCloudError(kind: .invalidArgument, message: "cannot write \(file.lastPathComponent): \(LocalFileError.reason(error))")
+            }
+            windowBytes += chunk.readableBytes
+            if ContinuousClock.now - windowStart >= window {
+                if windowBytes < minimumBytes { throw ArtifactCut.tooSlow(bytes: minimumBytes, window: window) }
+                windowStart = .now
+                windowBytes = 0
+            }
+        }
+        if let expectedBytes, count != expectedBytes { throw ArtifactCut.short(received: count, expected: expectedBytes) }
+        if var validator, !validator.finish() { throw ArtifactCut.invalidJSON }
+        do {
+            try handle.synchronize()
+        } catch {
+            throw DbtCloudError(kind: .invalidArgument, message: "cannot write \(file.lastPathComponent): \(LocalFileError.reason(error))")
+        }
+        return count
+    }
+}
+
+enum LocalFileError {
+    /// `No space left on device`, from the errno behind a Foundation error when there is one.
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return DbtCloudError.oneLine(nsError.localizedDescription)
+    }
 }
 
 /// The byte count of a finished download, handed out of the retry closure.

@@ -35,6 +35,7 @@ extension DbtCloudClient {
         var last: JSONValue = .null
         var total: Int?
         var truncated = false
+        var seenIDs = Set<String>()
         while true {
             let response = try await send("GET", bare, query: filters + [("limit", String(limit)), ("offset", String(offset))])
             pages += 1
@@ -47,6 +48,12 @@ extension DbtCloudClient {
                     kind: .invalidResponse, method: "GET", path: bare, status: response.status,
                     message: "page \(pages) has no `data` list (offset \(offset))")
             }
+            // A page of nothing but items already listed: the server ignores `offset`.
+            let ids = page.compactMap { $0["id"]?.compactText }
+            if !page.isEmpty, ids.count == page.count, ids.allSatisfy({ seenIDs.contains($0) }) {
+                throw ListingGuards(path: bare, maxItems: itemBound).repeatedPage(offset: offset, listed: items.count)
+            }
+            seenIDs.formUnion(ids)
             last = json
             total = json["extra"]?["pagination"]?["total_count"]?.intValue ?? total
             if page.count > itemBound - items.count { truncated = true }

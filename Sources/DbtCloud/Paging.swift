@@ -9,39 +9,82 @@ public struct ListPage<Element: Sendable>: Sendable {
     public let totalCount: Int?
     /// The whole response, for `--output json`.
     public let raw: JSONValue
+    /// Each item's `id` as compact JSON (nil when it has none), to notice a page served twice.
+    let itemIDs: [String?]
+
+    init(items: [Element], offset: Int, limit: Int, totalCount: Int?, raw: JSONValue, itemIDs: [String?] = []) {
+        self.items = items
+        self.offset = offset
+        self.limit = limit
+        self.totalCount = totalCount
+        self.raw = raw
+        self.itemIDs = itemIDs
+    }
+}
+
+/// What a listing does not take from the server on trust: a page of ids already listed (a server
+/// that ignores `offset`), and more than `maxItems` items (a `total_count` of 1e9, pages without end).
+struct ListingGuards: Sendable {
+    /// The path named in errors.
+    var path: String
+    var maxItems: Int
+
+    static let none = ListingGuards(path: "", maxItems: Int.max)
+
+    func repeatedPage(offset: Int, listed: Int) -> DbtCloudError {
+        DbtCloudError(
+            kind: .invalidResponse, method: "GET", path: path,
+            message: "the page at offset \(offset) repeats items already listed (the server ignores `offset`?); stopped after \(listed) items")
+    }
+
+    func tooMany() -> DbtCloudError {
+        DbtCloudError(
+            kind: .invalidResponse, method: "GET", path: path,
+            message: "more than \(maxItems) items; stopped there (narrow the listing with a filter or a limit)")
+    }
 }
 
 /// Every item of a list endpoint, page by page. The first page is fetched alone; once its
-/// `total_count` is known the remaining pages are fetched up to `concurrency` at a time and the
-/// items are still yielded in order. Breaking out of the loop or cancelling the task cancels
-/// the pages in flight.
+/// `total_count` is known the remaining pages up to it are fetched up to `concurrency` at a time
+/// and the items are still yielded in order. An empty page ends the listing; an item whose id
+/// was already yielded (a listing that shifts while runs are created) is skipped; a page of
+/// nothing but such items, or more than the guards' `maxItems`, ends it with an error.
+/// Breaking out of the loop or cancelling the task cancels the pages in flight.
 public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
     public typealias FetchPage = @Sendable (_ offset: Int, _ limit: Int) async throws -> ListPage<Element>
 
     let pageSize: Int
     let concurrency: Int
     let maxItems: Int?
+    let guards: ListingGuards
     let fetch: FetchPage
 
     public init(pageSize: Int = 100, concurrency: Int = 4, maxItems: Int? = nil, fetch: @escaping FetchPage) {
+        self.init(pageSize: pageSize, concurrency: concurrency, maxItems: maxItems, guards: .none, fetch: fetch)
+    }
+
+    init(pageSize: Int, concurrency: Int, maxItems: Int?, guards: ListingGuards, fetch: @escaping FetchPage) {
         self.pageSize = Swift.min(100, Swift.max(1, pageSize))
         self.concurrency = Swift.max(1, concurrency)
         self.maxItems = maxItems.map { Swift.max(0, $0) }
+        self.guards = guards
         self.fetch = fetch
     }
 
     /// The same listing with at most `count` items (only the pages needed are fetched).
     public func prefix(items count: Int) -> PagedSequence {
-        PagedSequence(pageSize: pageSize, concurrency: concurrency, maxItems: Swift.min(count, maxItems ?? count), fetch: fetch)
+        PagedSequence(
+            pageSize: pageSize, concurrency: concurrency, maxItems: Swift.min(count, maxItems ?? count), guards: guards,
+            fetch: fetch)
     }
 
     /// The same listing fetched page after page (for comparisons and polite scripts).
     public func sequential() -> PagedSequence {
-        PagedSequence(pageSize: pageSize, concurrency: 1, maxItems: maxItems, fetch: fetch)
+        PagedSequence(pageSize: pageSize, concurrency: 1, maxItems: maxItems, guards: guards, fetch: fetch)
     }
 
     public func withConcurrency(_ concurrency: Int) -> PagedSequence {
-        PagedSequence(pageSize: pageSize, concurrency: concurrency, maxItems: maxItems, fetch: fetch)
+        PagedSequence(pageSize: pageSize, concurrency: concurrency, maxItems: maxItems, guards: guards, fetch: fetch)
     }
 
     public func collect() async throws -> [Element] {
@@ -62,6 +105,7 @@ public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
         private var nextOffset = 0
         private var endOffset: Int?
         private var finished = false
+        private var seenIDs = Set<String>()
         private let inFlight: PageQueue<Element>
 
         init(sequence: PagedSequence) {
@@ -78,6 +122,10 @@ public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
                 guard !finished else { return nil }
                 try await loadNextPage()
             }
+            if yielded >= sequence.guards.maxItems {
+                stop()
+                throw sequence.guards.tooMany()
+            }
             defer { bufferIndex += 1; yielded += 1 }
             return buffer[bufferIndex]
         }
@@ -85,6 +133,11 @@ public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
         private var limit: Int {
             guard let maxItems = sequence.maxItems else { return sequence.pageSize }
             return Swift.max(1, Swift.min(sequence.pageSize, maxItems))
+        }
+
+        private mutating func stop() {
+            finished = true
+            inFlight.cancelAll()
         }
 
         private mutating func loadNextPage() async throws {
@@ -101,14 +154,21 @@ public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
                     nextOffset += limit
                 }
             } catch {
-                finished = true
-                inFlight.cancelAll()
+                stop()
                 throw error
             }
-            buffer = page.items
+            if page.items.isEmpty {
+                buffer = []
+                bufferIndex = 0
+                stop()
+                return
+            }
+            buffer = try newItems(of: page)
             bufferIndex = 0
             if endOffset == nil, let total = page.totalCount {
-                endOffset = sequence.maxItems.map { Swift.min(total, $0) } ?? total
+                // Past the first page's total nothing is fetched; nor past what the guards allow.
+                let bounded = Swift.min(total, sequence.guards.maxItems == Int.max ? total : sequence.guards.maxItems + 1)
+                endOffset = sequence.maxItems.map { Swift.min(bounded, $0) } ?? bounded
             }
             if let endOffset {
                 scheduleAhead(upTo: endOffset)
@@ -117,6 +177,25 @@ public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
                 // No total_count: a short page is the last one.
                 finished = page.items.count < limit || sequence.maxItems.map { nextOffset >= $0 } ?? false
             }
+        }
+
+        /// The page without items already yielded; a page made only of those is an error.
+        private mutating func newItems(of page: ListPage<Element>) throws -> [Element] {
+            guard page.itemIDs.count == page.items.count else { return page.items }
+            var fresh: [Element] = []
+            fresh.reserveCapacity(page.items.count)
+            for (item, id) in zip(page.items, page.itemIDs) {
+                guard let id else {
+                    fresh.append(item)
+                    continue
+                }
+                if seenIDs.insert(id).inserted { fresh.append(item) }
+            }
+            if fresh.isEmpty {
+                stop()
+                throw sequence.guards.repeatedPage(offset: page.offset, listed: yielded)
+            }
+            return fresh
         }
 
         private mutating func scheduleAhead(upTo endOffset: Int) {

@@ -65,20 +65,24 @@ public enum DbtDuration {
         var total = 0.0
         if let comma = remainder.firstIndex(of: ",") {
             let dayPart = remainder[..<comma].split(separator: " ")
-            guard dayPart.count == 2, let days = Int(dayPart[0]), dayPart[1].hasPrefix("day") else { return nil }
+            guard dayPart.count == 2, let days = Int(dayPart[0]), abs(days) <= 1_000_000, dayPart[1].hasPrefix("day") else {
+                return nil
+            }
             total += Double(days) * 86_400
             remainder = remainder[remainder.index(after: comma)...].drop(while: { $0 == " " })
         }
         let parts = remainder.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 3, let hours = Int(parts[0]), let minutes = Int(parts[1]),
-            let seconds = Double(parts[2]), hours >= 0, (0..<60).contains(minutes), seconds >= 0, seconds < 61
+            let seconds = Double(parts[2]), (0...24_000_000).contains(hours), (0..<60).contains(minutes), seconds >= 0,
+            seconds < 61
         else { return nil }
         return total + Double(hours * 3600 + minutes * 60) + seconds
     }
 
     /// `1h 02m 03s`, `2m 05s`, `12s`.
     public static func format(_ interval: TimeInterval) -> String {
-        let whole = Int(interval.rounded())
+        guard interval.isFinite else { return "?" }
+        let whole = Int(min(max(interval, -1e15), 1e15).rounded())
         let hours = whole / 3600, minutes = (whole % 3600) / 60, seconds = whole % 60
         if hours > 0 { return String(format: "%dh %02dm %02ds", hours, minutes, seconds) }
         if minutes > 0 { return String(format: "%dm %02ds", minutes, seconds) }

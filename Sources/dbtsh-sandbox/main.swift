@@ -26,6 +26,9 @@ struct SandboxCommand: ParsableCommand {
     @Option(name: .customLong("extra-runs"), help: "Additional seeded finished runs.")
     var extraRuns: Int = 0
 
+    @Flag(name: .customLong("second-account"), help: "Also serve an empty account 44, 'Acme Sandbox'.")
+    var secondAccount = false
+
     func validate() throws {
         if certificateOutput != nil && !tls { throw ValidationError("--cert-out needs --tls.") }
         if stepSeconds <= 0 { throw ValidationError("--step-seconds must be positive.") }
@@ -34,7 +37,8 @@ struct SandboxCommand: ParsableCommand {
 
     func serve() async throws {
         let server = try await SandboxServer.start(
-            SandboxConfiguration(host: host, port: port, tls: tls, stepSeconds: stepSeconds, extraRuns: extraRuns))
+            SandboxConfiguration(host: host, port: port, tls: tls, stepSeconds: stepSeconds, extraRuns: extraRuns,
+                                secondAccount: secondAccount))
         if let certificateOutput, let pem = server.certificatePEM {
             try pem.write(toFile: certificateOutput, atomically: true, encoding: .utf8)
         }

@@ -28,7 +28,7 @@ struct DbtshCommand: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: ArgumentHelp("Output format: table or json.", valueName: "format"))
+    @Option(help: ArgumentHelp("Default output format: table, json, jsonl, csv, tsv or markdown.", valueName: "format"))
     var output: OutputFormat?
 
     @Flag(help: "Never colour the output (also NO_COLOR).")

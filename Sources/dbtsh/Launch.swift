@@ -1,3 +1,4 @@
+import DbtCloud
 import Foundation
 import LineEditor
 import Shell
@@ -10,6 +11,8 @@ struct Launch {
     let environment: [String: String]
 
     func start() -> Int32 {
+        // The token lives in this process's memory: no core dump, no attaching.
+        ProcessHardening.forbidCoreDumps()
         Interrupts.install()
         let input: InputSource
         do {
@@ -41,7 +44,8 @@ struct Launch {
         )
         let interpreter = Interpreter(session: session)
         let driver = ShellDriver(interpreter: interpreter)
-        if interactive, options.demo { DemoGreeting.print(to: console) }
+        if interactive, options.demo { DemoGreeting.print(to: console, width: Terminal.columns()) }
+        if interactive { _ = runBlocking { await session.nameTheContext(waitingAtMost: 1.5) } }
 
         let reader = input.makeReader(historyFile: historyFile, historyPolicy: HistoryPolicy(tokens: [connection.services.token].compactMap { $0 }),
                                       interpreter: interpreter)
@@ -79,7 +83,7 @@ struct ReadEvalPrintLoop {
     func run() -> Int32 {
         var prompt = driver.prompt
         while true {
-            switch reader.readLine(prompt: prompt) {
+            switch reader.readLine(prompt: prompt, history: driver.historyName) {
             case .endOfFile:
                 return driver.endOfInput()
             case .interrupted:
@@ -102,7 +106,7 @@ struct ReadEvalPrintLoop {
                 case .finished:
                     break
                 case .interrupted:
-                    driver.session.console.errorLine("interrupted")
+                    driver.session.console.errorLine(driver.interruptionMessage())
                     if case .stop(let status) = driver.interrupted() { return status }
                 }
                 prompt = driver.prompt
@@ -112,7 +116,19 @@ struct ReadEvalPrintLoop {
 }
 
 enum DemoGreeting {
-    static func print(to console: Console) {
+    /// The greeting, without the explanations on a terminal too narrow for them.
+    static func print(to console: Console, width: Int) {
+        guard width >= 96 else {
+            console.err("""
+            dbtsh demo: a local dbt Cloud, account 'Acme Analytics'
+            (nothing leaves this machine). Try:
+              jobs
+              use job 43167; runs
+              use run latest; failures
+
+            """)
+            return
+        }
         console.err("""
         dbtsh demo: a local dbt Cloud with the account 'Acme Analytics' (nothing leaves this machine).
           try:  jobs                          the jobs of the account

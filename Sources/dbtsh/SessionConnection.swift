@@ -14,9 +14,20 @@ struct SessionConnection {
     static func open(options: DbtshCommand, environment: [String: String], console: Console) -> Result<SessionConnection, CommandFailure> {
         let trace: (@Sendable (String) -> Void)? = options.verbose ? { @Sendable line in console.errorLine(line) } : nil
         let cache = CacheLocation.directory(environment: environment)
+        let cacheMaxBytes: Int64
+        switch Services.cacheMaxBytes(fromSetting: environment["DBTSH_CACHE_SIZE"]) {
+        case .success(let bytes): cacheMaxBytes = bytes
+        case .failure(let failure): return .failure(failure)
+        }
+        let clientOptions: ClientOptions
+        switch RetryBudget.options(caFile: options.connection.caFile, trace: trace, setting: environment["DBTSH_RETRY_BUDGET"]) {
+        case .success(let built): clientOptions = built
+        case .failure(let failure): return .failure(failure)
+        }
         if options.demo {
             let stepSeconds = environment["DBTSH_DEMO_STEP_SECONDS"].flatMap(Double.init).map { min(max($0, 0.01), 60) } ?? 1.5
-            return openDemo(options: options, stepSeconds: stepSeconds, trace: trace, cache: cache)
+            return openDemo(options: options, stepSeconds: stepSeconds, clientOptions: clientOptions, cache: cache,
+                            cacheMaxBytes: cacheMaxBytes)
         }
         let flags = CredentialFlags(host: options.connection.host, accountID: options.connection.account,
                                     projectID: options.connection.project, profile: options.connection.profile)
@@ -33,12 +44,11 @@ struct SessionConnection {
         context.environment = resolved.environmentID.map { .init(id: $0) }
         context.job = resolved.jobID.map { .init(id: $0) }
         guard let token = resolved.token, !token.isEmpty else {
-            return .success(SessionConnection(services: Services(cacheDirectory: cache), initialContext: context))
+            return .success(SessionConnection(services: Services(cacheDirectory: cache, cacheMaxBytes: cacheMaxBytes), initialContext: context))
         }
         do {
-            let client = try DbtCloudClient(host: resolved.host, token: token,
-                                            options: ClientOptions(caFile: options.connection.caFile, trace: trace))
-            return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache),
+            let client = try DbtCloudClient(host: resolved.host, token: token, options: clientOptions)
+            return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache, cacheMaxBytes: cacheMaxBytes),
                                               initialContext: context))
         } catch {
             return .failure(ErrorReport.failure(for: error))
@@ -46,8 +56,8 @@ struct SessionConnection {
     }
 
     /// `DBTSH_DEMO_STEP_SECONDS` sets how long each simulated run phase takes (default 1.5 s).
-    private static func openDemo(options: DbtshCommand, stepSeconds: Double, trace: (@Sendable (String) -> Void)?,
-                                 cache: URL?) -> Result<SessionConnection, CommandFailure> {
+    private static func openDemo(options: DbtshCommand, stepSeconds: Double, clientOptions: ClientOptions,
+                                 cache: URL?, cacheMaxBytes: Int64) -> Result<SessionConnection, CommandFailure> {
         let started = runBlocking { () async -> Result<SandboxServer, CommandFailure> in
             do {
                 return .success(try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds)))
@@ -64,11 +74,14 @@ struct SessionConnection {
         case .success(let sandbox):
             do {
                 let host = try DbtHost.parse(sandbox.baseURL.absoluteString)
-                let client = try DbtCloudClient(host: host, token: APIToken(DemoWorld.token), options: ClientOptions(trace: trace))
+                var demoOptions = clientOptions
+                demoOptions.caFile = nil
+                let client = try DbtCloudClient(host: host, token: APIToken(DemoWorld.token), options: demoOptions)
                 var context = ShellContext()
                 context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics")
                 var connection = SessionConnection(
-                    services: Services(client: client, token: APIToken(DemoWorld.token), cacheDirectory: cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") }),
+                    services: Services(client: client, token: APIToken(DemoWorld.token), cacheDirectory: cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") },
+                                      cacheMaxBytes: cacheMaxBytes),
                     initialContext: context)
                 connection.sandbox = sandbox
                 return .success(connection)
@@ -85,6 +98,19 @@ struct SessionConnection {
             await client?.shutdown()
             await sandbox?.stop()
         }
+    }
+}
+
+/// How long one request may take, retries included: 30 s unless `DBTSH_RETRY_BUDGET` (a
+/// duration such as `10s` or `2m`) says otherwise.
+enum RetryBudget {
+    static func options(caFile: String?, trace: (@Sendable (String) -> Void)?, setting: String?) -> Result<ClientOptions, CommandFailure> {
+        let options = ClientOptions(caFile: caFile, trace: trace)
+        guard let text = setting?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return .success(options) }
+        guard let seconds = DurationText.seconds(text), seconds >= 1 else {
+            return .failure(CommandFailure.usage("DBTSH_RETRY_BUDGET=\(text) is not a duration of at least 1s; try 10s or 2m"))
+        }
+        return .success(options.bounded(by: .milliseconds(Int64(seconds * 1000))))
     }
 }
 
@@ -111,7 +137,8 @@ struct ShellCompletion: Sendable {
         let result = completer.complete(textBeforeCursor)
         return CompletionReply(
             wordBeingCompleted: result.word,
-            candidates: result.items.map { CompletionCandidate(replacement: $0.replacement, display: $0.display, appendsSpace: $0.appendsSpace) }
+            candidates: result.items.map { CompletionCandidate(replacement: $0.replacement, display: $0.display, appendsSpace: $0.appendsSpace) },
+            message: result.message
         )
     }
 }

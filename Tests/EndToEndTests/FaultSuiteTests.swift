@@ -15,6 +15,10 @@ struct SpawnedResult: CustomStringConvertible {
     var stdout: String
     var stderr: String
     var seconds: Double
+    /// stdout byte for byte.
+    var stdoutBytes = Data()
+    /// The child's peak resident set (VmHWM), sampled while it ran.
+    var peakRSSKiB = 0
 
     var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init).filter { !$0.isEmpty } }
     var stderrLines: [String] { stderr.split(separator: "\n").map(String.init).filter { !$0.isEmpty } }
@@ -113,7 +117,9 @@ enum SpawnedDbtsh {
 
         let started = Date()
         try process.run()
+        var peakRSSKiB = 0
         while process.isRunning {
+            peakRSSKiB = max(peakRSSKiB, ChildMemory.highWaterKiB(of: process.processIdentifier) ?? 0)
             if Date().timeIntervalSince(started) > timeout {
                 process.terminate()
                 try await Task.sleep(for: .milliseconds(300))
@@ -125,12 +131,15 @@ enum SpawnedDbtsh {
             try await Task.sleep(for: .milliseconds(20))
         }
         let signaled = process.terminationReason == .uncaughtSignal
+        let stdoutBytes = (try? Data(contentsOf: output)) ?? Data()
         return SpawnedResult(
             status: process.terminationStatus,
             signal: signaled ? process.terminationStatus : nil,
-            stdout: String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self),
+            stdout: String(decoding: stdoutBytes, as: UTF8.self),
             stderr: String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self),
-            seconds: Date().timeIntervalSince(started))
+            seconds: Date().timeIntervalSince(started),
+            stdoutBytes: stdoutBytes,
+            peakRSSKiB: peakRSSKiB)
     }
 
     /// `dbtsh --host <sandbox>` reading `script` on stdin.
@@ -141,9 +150,20 @@ enum SpawnedDbtsh {
     }
 }
 
+/// A running child's memory, from /proc (its own high-water mark: `ru_maxrss` of a spawned
+/// child inherits the parent's).
+enum ChildMemory {
+    static func highWaterKiB(of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+}
+
 /// A fresh sandbox (fast simulated runs) and a scratch home for one test.
-func withFaultSandbox<T>(stepSeconds: Double = 0.15, _ body: (SandboxServer, ScratchHome) async throws -> T) async throws -> T {
-    let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds))
+func withFaultSandbox<T>(stepSeconds: Double = 0.15, secondAccount: Bool = false,
+                         _ body: (SandboxServer, ScratchHome) async throws -> T) async throws -> T {
+    let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds, secondAccount: secondAccount))
     let home: ScratchHome
     do { home = try ScratchHome.make() } catch {
         await server.stop()
@@ -219,9 +239,10 @@ func expectExitCode(_ result: SpawnedResult, _ code: Int32, sourceLocation: Sour
 /// built binary: within the retry budget every command succeeds with the same output; beyond it,
 /// one `error:` line and exit 5; a POST is never sent twice; a cut download leaves no file.
 ///
-/// The client's budget is `RetryPolicy.standard` (4 attempts, backoff 0.5 s, 1 s, 2 s with jitter;
-/// Retry-After honoured) and the binary cannot shorten it, so faults within the budget fire at
-/// most twice and Retry-After is 1 s. Tests run in parallel, each with its own sandbox.
+/// The client retries within a time budget (`RetryPolicy.standard`: 30 s, backoff 0.5 s, 1 s,
+/// 2 s… with jitter; Retry-After honoured); tests of what happens past it shorten it with
+/// `DBTSH_RETRY_BUDGET`. Faults within the budget fire at most twice and Retry-After is 1 s.
+/// Tests run in parallel, each with its own sandbox.
 @Suite("faults through the built dbtsh")
 struct FaultSuiteTests {
     /// Listings, and the show/steps commands that read one object, each as a script. Run
@@ -350,12 +371,13 @@ struct FaultSuiteTests {
     func listingBeyondBudget(_ fault: TransientFault) async throws {
         try await withFaultSandbox { server, home in
             server.faults.add(FaultRule(fault.kind, every: 1, method: "GET", pathContains: "/projects/"))
-            let result = try await SpawnedDbtsh.run(script: "projects\n", on: server, home: home)
+            let result = try await SpawnedDbtsh.run(
+                script: "projects\n", on: server, home: home, environment: ["DBTSH_RETRY_BUDGET": "8s"])
             // A 429 still there after every retry is transient ("try again later"): 5, like a 503.
             expectOneLineFailure(result, exitCode: 5, mentioning: "/projects/")
             let attempts = server.requestLog.entries().filter { $0.path.contains("/projects/") }.count
             #expect(attempts > 1, "not retried at all")
-            #expect(attempts <= 6, "retried \(attempts) times: the budget is a few attempts")
+            #expect(attempts <= 12, "retried \(attempts) times within an 8 s budget")
             #expect(result.seconds < 20, "gave up only after \(result.seconds)s")
             if fault == .truncatedJSON {
                 #expect(result.stderr.lowercased().contains("json"), "a cut body should be named as such: \(result)")
@@ -367,7 +389,8 @@ struct FaultSuiteTests {
     func scriptStopsAtTheFailure() async throws {
         try await withFaultSandbox { server, home in
             server.faults.add(FaultRule(.serverError(status: 503), every: 1, method: "GET", pathContains: "/jobs/"))
-            let result = try await SpawnedDbtsh.run(script: "jobs\nprojects\n", on: server, home: home)
+            let result = try await SpawnedDbtsh.run(script: "jobs\nprojects\n", on: server, home: home,
+                                                    environment: ["DBTSH_RETRY_BUDGET": "8s"])
             expectOneLineFailure(result, exitCode: 5, mentioning: "503")
             #expect(!server.requestLog.entries().contains { $0.path.contains("/projects/") })
         }
@@ -430,7 +453,9 @@ struct FaultSuiteTests {
     func waitOnUnreadableRun() async throws {
         try await withFaultSandbox { server, home in
             server.faults.add(FaultRule(.serverError(status: 503), every: 1, method: "GET", pathContains: "/runs/"))
-            let result = try await SpawnedDbtsh.run(script: "wait 913 --timeout 1s --interval 100ms\n", on: server, home: home)
+            // The look-up's retries (an 8 s budget) end before --timeout: the 503 is the answer.
+            let result = try await SpawnedDbtsh.run(
+                script: "wait 913 --timeout 30s --interval 100ms\n", on: server, home: home, environment: ["DBTSH_RETRY_BUDGET": "8s"])
             expectOneLineFailure(result, exitCode: 5, mentioning: "503")
         }
     }
@@ -474,7 +499,8 @@ struct FaultSuiteTests {
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
             server.faults.add(FaultRule(fault.kind, every: 1, method: "GET", pathContains: "artifacts/run_results.json"))
             let result = try await SpawnedDbtsh.run(
-                script: "use run 902\nartifacts get run_results.json -o \(target.path)\n", on: server, home: home)
+                script: "use run 902\nartifacts get run_results.json -o \(target.path)\n", on: server, home: home,
+                environment: ["DBTSH_RETRY_BUDGET": "8s"])
             expectOneLineFailure(result, exitCode: 5, mentioning: "run_results.json")
             #expect(home.allFiles(under: target).isEmpty, "left behind in the target: \(home.allFiles(under: target))")
             let cached = home.allFiles(under: home.cache).filter { $0.contains("run_results") }

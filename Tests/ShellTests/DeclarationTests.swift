@@ -48,7 +48,7 @@ struct DeclarationTests {
     @Test func commandsThatPrintDataDeclareTheOutputOptions() throws {
         for name in ["context", "jobs", "runs", "show", "run", "wait", "retry", "steps", "failures", "diff", "catalog show"] {
             let spec = try #require(CommandRegistry.standard.spec(of: name.split(separator: " ").map(String.init)))
-            #expect(spec.flags.contains { $0.name == "output" && $0.value == .choice(["table", "json"]) }, "\(name)")
+            #expect(spec.flags.contains { $0.name == "output" && $0.value == .choice(["table", "json", "jsonl", "csv", "tsv", "markdown"]) }, "\(name)")
             #expect(spec.flags.contains { $0.name == "json" }, "\(name)")
         }
     }
@@ -112,9 +112,9 @@ struct DeclarationTests {
             (WaitCommand.self, ["--timeout", "soon"], "wait: --timeout expects a duration above zero such as 90s, 500ms or 10m, not 'soon'"),
             (WaitCommand.self, ["--interval", "0"], "wait: --interval expects a duration above zero such as 90s, 500ms or 10m, not '0'"),
             (ExitCommand.self, ["banana"], "exit: STATUS expects a whole number, not 'banana'"),
-            (ContextCommand.self, ["--output", "yaml"], "context: --output must be one of table, json, not 'yaml'"),
+            (ContextCommand.self, ["--output", "yaml"], "context: --output must be one of table, json, jsonl, csv, tsv, markdown, not 'yaml'"),
             (RetryCommand.self, ["--wiat"], "retry: unknown option --wiat (did you mean --wait?); see 'retry --help'"),
-            (SQLCommand.self, [], "sql: missing NODE; usage: sql NODE [RUN] [--file run_results.json] [--manifest manifest.json] [--step N] [--run RUN] [--raw] [--diff]"),
+            (SQLCommand.self, [], "sql: missing NODE; usage: sql NODE [RUN] [--file run_results.json] [--manifest manifest.json] [--step N] [--run RUN] [--raw] [--diff] [--output FORMAT] [--json] [--fields A,B,…]"),
             (UseCommand.self, ["job", "--json"], "use: unknown option --json; see 'use --help'"),
         ]
         for (command, words, message) in cases {
@@ -137,7 +137,7 @@ struct DeclarationTests {
     @Test func completionFollowsTheDeclaredKinds() {
         #expect(UseCommand.completionKind(.text, after: ["job"]) == .job)
         #expect(ShowCommand.completionKind(.text, after: ["run"]) == .run)
-        #expect(SetCommand.completionKind(.settingValue, after: ["output"]) == .choice(["table", "json"]))
+        #expect(SetCommand.completionKind(.settingValue, after: ["output"]) == .choice(["table", "json", "jsonl", "csv", "tsv", "markdown"]))
         #expect(RunsCommand.completionKind(.run, after: []) == .run)
     }
 }

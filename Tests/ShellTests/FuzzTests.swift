@@ -1,6 +1,7 @@
 import Foundation
 import Shell
 import Synchronization
+import TestSupport
 import Testing
 
 // Property-based, seeded and bounded fuzzing of the lexer, the interpreter (standard registry,
@@ -10,24 +11,8 @@ import Testing
 
 // MARK: - Deterministic randomness
 
-/// SplitMix64: tiny, fast, and the same sequence on every platform for a seed.
-struct FuzzRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
-}
+/// SplitMix64 from TestSupport: the same sequence on every platform for a seed.
+typealias FuzzRandom = SeededRandom
 
 // MARK: - Generators
 

@@ -34,13 +34,17 @@ final class SandboxFixture: Sendable {
         self.cacheRoot = cacheRoot
     }
 
-    static func start(stepSeconds: Double = 0.05, token: String = DemoWorld.token, extraRuns: Int = 0) async throws -> SandboxFixture {
-        let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds, extraRuns: extraRuns))
+    static func start(stepSeconds: Double = 0.05, token: String = DemoWorld.token, extraRuns: Int = 0,
+                      secondAccount: Bool = false) async throws -> SandboxFixture {
+        let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds, extraRuns: extraRuns,
+                                                                        secondAccount: secondAccount))
         do {
             let host = try DbtHost.parse(server.baseURL.absoluteString)
             let client = try DbtCloudClient(
                 host: host, token: APIToken(token),
-                options: ClientOptions(connectTimeout: .seconds(20), requestTimeout: .seconds(30), retry: fastRetry))
+                options: ClientOptions(connectTimeout: .seconds(20), requestTimeout: .seconds(30),
+                                       // No "waiting for…" notices in tests that compare stderr on a loaded machine.
+                                       noticeDelay: .seconds(120), retry: fastRetry))
             let cacheRoot = FileManager.default.temporaryDirectory
                 .appendingPathComponent("dbtsh-shelltests-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: cacheRoot, withIntermediateDirectories: true)
@@ -57,11 +61,13 @@ final class SandboxFixture: Sendable {
         try? FileManager.default.removeItem(at: cacheRoot)
     }
 
-    /// A fresh shell session (its own context, settings and caches) on this sandbox.
-    func shell(account: Bool = true, interactive: Bool = false, settings: Settings = Settings(),
+    /// A fresh shell session (its own context, settings and caches) on this sandbox; `context`
+    /// replaces the default (account 43 with its name, or nothing when `account` is false).
+    func shell(account: Bool = true, context given: ShellContext? = nil, interactive: Bool = false, settings: Settings = Settings(),
                console: CapturingConsole = CapturingConsole(), processes: any ProcessLauncher = NoProcessLauncher()) -> ShellHarness {
         var context = ShellContext()
         if account { context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics") }
+        if let given { context = given }
         let cache = cacheRoot.appendingPathComponent(UUID().uuidString.prefix(8).description)
         return ShellHarness(services: Services(client: client, cacheDirectory: cache), context: context,
                             interactive: interactive, settings: settings, console: console, processes: processes)
@@ -72,10 +78,12 @@ final class SandboxFixture: Sendable {
         server.requestLog.entries().filter { $0.method == method && (path.isEmpty || $0.path.contains(path)) }
     }
 
-    /// The sandbox of the current suite (`@Suite(.sandbox())`), or a fresh one for `body` alone.
-    static func with<T>(stepSeconds: Double? = nil, _ body: (SandboxFixture) async throws -> T) async throws -> T {
-        if stepSeconds == nil, let shared = SharedSandbox.current { return try await body(shared) }
-        let fixture = try await start(stepSeconds: stepSeconds ?? 0.05)
+    /// The sandbox of the current suite (`@Suite(.sandbox())`), or a fresh one for `body` alone
+    /// (always fresh with a `stepSeconds` or a second account).
+    static func with<T>(stepSeconds: Double? = nil, secondAccount: Bool = false,
+                        _ body: (SandboxFixture) async throws -> T) async throws -> T {
+        if stepSeconds == nil, !secondAccount, let shared = SharedSandbox.current { return try await body(shared) }
+        let fixture = try await start(stepSeconds: stepSeconds ?? 0.05, secondAccount: secondAccount)
         do {
             let result = try await body(fixture)
             await fixture.stop()

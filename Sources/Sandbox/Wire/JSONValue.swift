@@ -36,7 +36,7 @@ enum JSONValue: Sendable, Equatable {
     var intValue: Int? {
         switch self {
         case .int(let i): i
-        case .double(let d) where d == d.rounded(): Int(d)
+        case .double(let d): Int(exactly: d)
         case .string(let s): Int(s)
         default: nil
         }

@@ -27,11 +27,13 @@ struct APICommand: ShellCommand {
             }
             body = parsed
         }
-        let response = try await session.api().send(method, path, body: body)
+        let client = try session.api()
+        let response = try await client.send(method, path, body: body)
+        // A server may echo the request back, Authorization header included.
         if let json = response.json {
-            session.console.line(json.prettyText)
+            session.console.line(client.redact(json.prettyText))
         } else {
-            session.console.out(String(decoding: response.body, as: UTF8.self))
+            session.console.out(client.redact(String(decoding: response.body, as: UTF8.self)))
         }
         return 0
     }

@@ -13,7 +13,7 @@ struct HelpCommand: ShellCommand {
             let verb = words[0]
             let subverbs = registry.subverbs(of: verb)
             if !subverbs.isEmpty {
-                session.console.line("\(verb): " + subverbs.map { "\(verb) \($0)" }.joined(separator: ", "))
+                session.console.out(HelpText.group(verb, registry))
                 return 0
             }
             let hint = registry.suggestion(for: verb).map { " (did you mean \($0)?)" } ?? ""

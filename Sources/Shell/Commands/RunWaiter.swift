@@ -9,6 +9,22 @@ struct RunWaiter {
     let options: WaitTiming
     /// `--follow`: each step's log on stdout as it grows, instead of the progress line.
     var follow = false
+    /// When --timeout starts counting: before the run is even looked up.
+    let started = Date()
+
+    /// The run named by `text` (or the context's), looked up within --timeout: a server that
+    /// does not answer cannot hold `wait` past it.
+    func resolveRun(_ text: String?) async throws -> Int {
+        let session = self.session
+        let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }
+        do {
+            return try await Deadline.run(within: remaining) { try await session.requireRun(text) }
+        } catch is Deadline.Expired {
+            throw CommandFailure(
+                "wait: run \(text ?? "") could not be looked up within \(DurationText.format(options.timeout ?? 0)): dbt Cloud did not answer in time",
+                exitCode: ExitCode.waitTimedOut)
+        }
+    }
 
     init(session: Session, options: WaitOptions, follow: Bool = false) {
         self.session = session
@@ -17,22 +33,15 @@ struct RunWaiter {
     }
 
     func wait(accountID: Int, runID: Int, output: OutputOptions) async throws -> Int32 {
-        guard follow else { return try await poll(accountID: accountID, runID: runID, output: output) }
-        do {
-            return try await poll(accountID: accountID, runID: runID, output: output)
-        } catch {
-            guard Task.isCancelled else { throw error }
-            LogFollower.stoppedFollowing(runID: runID, console: session.console)
-            throw CancellationError()
-        }
-    }
-
-    private func poll(accountID: Int, runID: Int, output: OutputOptions) async throws -> Int32 {
         let client = try session.api()
-        let started = Date()
         let progress = ProgressLine(console: session.console)
         let logs = follow ? StepLogPrinter(console: session.console, announcesSteps: true) : nil
-        defer { progress.finish() }
+        let verb = follow ? "following" : "waiting"
+        session.interruptionNote = "stopped \(verb); run \(runID) goes on in dbt Cloud ('cancel \(runID)' cancels it, 'wait \(runID)' waits again)"
+        defer {
+            progress.finish()
+            if !Task.isCancelled { session.interruptionNote = nil }
+        }
         var lastFailure: (any Error)?
         while true {
             let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }
@@ -50,7 +59,7 @@ struct RunWaiter {
                 if run.isFinished {
                     progress.finish()
                     session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
-                    return await report(run, output: output)
+                    return try await report(run, output: output)
                 }
             } catch is Deadline.Expired {
                 progress.finish()
@@ -69,8 +78,8 @@ struct RunWaiter {
                        exitCode: ExitCode.waitTimedOut)
     }
 
-    private func report(_ run: Run, output: OutputOptions) async -> Int32 {
-        RunSummary.print(run, output: output, session: session)
+    private func report(_ run: Run, output: OutputOptions) async throws -> Int32 {
+        try RunSummary.print(run, output: output, session: session)
         switch run.status {
         case .success?:
             return 0

@@ -12,6 +12,6 @@ extension CommandRegistry {
         CatalogBrowseCommand.self, CatalogShowCommand.self, CatalogSearchCommand.self,
         JobExportCommand.self, JobImportCommand.self, JobCreateCommand.self, JobUpdateCommand.self, JobDeleteCommand.self,
         APICommand.self, QueryCommand.self,
-        SetCommand.self, HistoryCommand.self, HelpCommand.self, ExitCommand.self,
+        SetCommand.self, HistoryCommand.self, ClearCommand.self, HelpCommand.self, ExitCommand.self,
     ])
 }

@@ -15,6 +15,14 @@ public struct CompletionResult: Sendable, Equatable {
     /// The raw text before the cursor that the replacements replace.
     public var word: String
     public var items: [CompletionItem]
+    /// Shown when there are no items yet: a listing being loaded, or why it failed.
+    public var message: String?
+
+    public init(word: String, items: [CompletionItem], message: String? = nil) {
+        self.word = word
+        self.items = items
+        self.message = message
+    }
 }
 
 /// Tab completion in two stages (pgcli): what kind of thing goes here (pure), then which
@@ -35,10 +43,16 @@ public struct Completer: Sendable {
         }
         let slot = CompletionSlot.find(words: partial.precedingWords, current: partial.currentWord, registry: registry)
         if let name = MultiWordName.find(slot: slot, partial: partial, textBeforeCursor: textBeforeCursor) {
-            return CompletionResult(word: name.raw, items: candidates(for: slot, matching: name.typed))
+            let items = candidates(for: slot, matching: name.typed)
+            return CompletionResult(word: name.raw, items: items, message: items.isEmpty ? message(for: slot) : nil)
         }
         let items = candidates(for: slot, matching: partial.currentWord)
-        return CompletionResult(word: partial.currentWordRaw, items: items)
+        return CompletionResult(word: partial.currentWordRaw, items: items, message: items.isEmpty ? message(for: slot) : nil)
+    }
+
+    private func message(for slot: CompletionSlot) -> String? {
+        guard case .argument(let kind, _) = slot else { return nil }
+        return session.completionSource.message(for: kind, session: session)
     }
 
     func candidates(for slot: CompletionSlot, matching word: String) -> [CompletionItem] {

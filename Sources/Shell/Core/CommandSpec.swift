@@ -9,6 +9,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case step
     case artifactPath
     case node
+    /// A relation of the run's catalog.json (models, seeds, snapshots, sources).
+    case relation
     case contextLevel
     case settingKey
     case settingValue
@@ -81,6 +83,9 @@ public struct CommandSpec: Sendable {
     /// True when the command changes dbt Cloud (refused under `--readonly`).
     public var mutates: Bool
     public var examples: [String]
+    /// What `--fields` chooses from; `rawFields`: also any key of the API's objects.
+    public var fields: [String]
+    public var rawFields: Bool
 
     init(_ configuration: CommandConfiguration, declarations: [DeclaredElement]) {
         name = configuration.name
@@ -89,6 +94,8 @@ public struct CommandSpec: Sendable {
         discussion = configuration.discussion
         mutates = configuration.mutates
         examples = configuration.examples
+        fields = configuration.fields
+        rawFields = configuration.rawFields
         positionals = declarations.compactMap { if case .positional(let spec) = $0 { spec } else { nil } }
         flags = declarations.compactMap { if case .flag(let spec) = $0 { spec } else { nil } }
     }

@@ -52,6 +52,15 @@ public struct Lexer: Sendable {
         return .commands(result.filter { !$0.isEmpty })
     }
 
+    /// Whether a line read on its own, or after a continuation that ended inside a word
+    /// (`afterWord`), asks for another line; and whether it ends inside a word. Looks at this
+    /// line only, so joining N continuation lines costs O(N), not O(N²).
+    public func continuation(of line: String, afterWord: Bool) -> (continues: Bool, endsInWord: Bool) {
+        var scanner = Scanner(line, startsInWord: afterWord)
+        _ = scanner.run()
+        return (scanner.openQuote == nil && scanner.endsWithContinuation, scanner.endedInWord)
+    }
+
     /// Lexes a line that may end inside a word or a quote, for tab completion.
     public func partial(_ textBeforeCursor: String) -> Partial {
         var scanner = Scanner(textBeforeCursor)
@@ -75,17 +84,21 @@ private struct Scanner {
     var endsWithContinuation = false
     var lastWordIsOpen = false
     var lastWordStart: String.Index
+    /// Whether the text ended inside a word (before a trailing continuation backslash).
+    var endedInWord = false
+    private let startsInWord: Bool
 
-    init(_ text: String) {
+    init(_ text: String, startsInWord: Bool = false) {
         source = text
         characters = Array(text)
         lastWordStart = text.endIndex
+        self.startsInWord = startsInWord
     }
 
     mutating func run(keepingPartialWord: Bool = false) -> [[Lexer.Word]] {
         var commands: [[Lexer.Word]] = [[]]
         var word = ""
-        var inWord = false
+        var inWord = startsInWord
         var quoted = false
         var wordStartOffset = 0
 
@@ -143,6 +156,7 @@ private struct Scanner {
             }
             index += 1
         }
+        endedInWord = inWord
         if keepingPartialWord {
             lastWordIsOpen = inWord
             if lastWordIsOpen {

@@ -9,14 +9,24 @@ public struct Services: Sendable {
     /// Why there is no client, said when a command needs one.
     public var missingClientReason: String
     public var cacheDirectory: URL?
+    /// The artifact cache's cap (`DBTSH_CACHE_SIZE`); 0 turns the cache off.
+    public var cacheMaxBytes: Int64
+
+    public static let defaultCacheMaxBytes: Int64 = 1 << 30
+
+    /// The cap a `DBTSH_CACHE_SIZE` value asks for (`500M`, `2G`, `0`), or why it is not a size.
+    public static func cacheMaxBytes(fromSetting text: String?) -> Result<Int64, CommandFailure> {
+        ArtifactCache.maxBytes(fromSetting: text)
+    }
 
     public init(client: DbtCloudClient? = nil, token: APIToken? = nil,
                 missingClientReason: String = "no API token: export DBT_CLOUD_API_TOKEN, use --profile, or try 'dbtsh --demo'",
-                cacheDirectory: URL? = nil) {
+                cacheDirectory: URL? = nil, cacheMaxBytes: Int64 = Services.defaultCacheMaxBytes) {
         self.client = client
         self.token = token
         self.missingClientReason = missingClientReason
         self.cacheDirectory = cacheDirectory
+        self.cacheMaxBytes = cacheMaxBytes
     }
 }
 

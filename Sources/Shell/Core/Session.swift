@@ -22,6 +22,7 @@ public final class Session: Sendable {
         var settings = Settings()
         var exitRequest: Int32?
         var subShell: (any SubShell)?
+        var interruptionNote: String?
     }
 
     public init(console: Console, interactive: Bool, settings: Settings = Settings(),
@@ -68,8 +69,22 @@ public final class Session: Sendable {
         set { state.withLock { $0.exitRequest = newValue } }
     }
 
-    /// The prompt, with any control character of a name from the network made visible.
-    public var prompt: String { VisibleControls.escaping(subShell?.prompt ?? context.prompt, .singleLine) }
+    /// The prompt, sized to the terminal, with any control character of a name from the
+    /// network made visible.
+    public var prompt: String {
+        if let subShell { return VisibleControls.escaping(subShell.prompt, .singleLine) }
+        let accounts = (listings.anyItems(for: .accounts) ?? []).compactMap { item in
+            Int(item.id).map { ShellContext.Entry(id: $0, name: item.label.isEmpty ? nil : item.label) }
+        }
+        return VisibleControls.escaping(context.prompt(width: console.width, accounts: accounts), .singleLine)
+    }
+
+    /// What a command leaves going when Ctrl-C stops it (`run --wait`: the run goes on), said
+    /// by the loop that stopped it. Set while the command runs; cleared when it ends by itself.
+    public var interruptionNote: String? {
+        get { state.withLock { $0.interruptionNote } }
+        set { state.withLock { $0.interruptionNote = newValue } }
+    }
 
     /// A mode such as `catalog browse` that takes the following lines until it leaves.
     public var subShell: (any SubShell)? { state.withLock { $0.subShell } }

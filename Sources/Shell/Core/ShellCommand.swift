@@ -24,15 +24,21 @@ struct CommandConfiguration: Sendable {
     /// True when the command changes dbt Cloud (refused under `--readonly` before it runs).
     var mutates: Bool
     var examples: [String]
+    /// What `--fields` chooses from (the keys of the command's rows), listed in its help.
+    var fields: [String]
+    /// True when the command's JSON is the API's objects: `--fields` also takes any of their keys.
+    var rawFields: Bool
 
     init(_ name: String, aliases: [String] = [], summary: String, discussion: String = "", mutates: Bool = false,
-         examples: [String] = []) {
+         examples: [String] = [], fields: [String] = [], rawFields: Bool = false) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
         self.discussion = discussion
         self.mutates = mutates
         self.examples = examples
+        self.fields = fields
+        self.rawFields = rawFields
     }
 }
 

@@ -285,24 +285,18 @@ enum SQLExcerptText {
     }
 }
 
-/// Skipped nodes, counted by the failure that caused them; `all` lists them.
+/// Skipped nodes, counted by the failure that caused them (`failures --all` lists them).
 enum SkipGroupsText {
-    static func print(_ groups: [SkipGroup], all: Bool = false, leadingBlank: Bool = true, to console: Console) {
+    static func print(_ groups: [SkipGroup], leadingBlank: Bool = true, to console: Console) {
         let total = groups.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
         if leadingBlank { console.line() }
-        let hint = all ? "" : " ('failures --all' lists them)"
-        console.line("\("SKIPPED", style: .warning)  \(total) node\(total == 1 ? "" : "s"), by cause\(hint)")
+        console.line("\("SKIPPED", style: .muted)  \(total) node\(total == 1 ? "" : "s"), by cause ('failures --all' lists them)")
         let width = String(groups.first?.count ?? 0).count
         for group in groups {
             let count = String(group.count)
             let causes = group.causes.map { "\(NodeNames.shortName($0.uniqueID)) (\($0.status.rawValue))" }.joined(separator: ", ")
             console.line("    " + String(repeating: " ", count: max(0, width - count.count)) + count + "  " + (causes.isEmpty ? "an upstream failure" : causes))
-            if all {
-                for node in group.nodes {
-                    console.line("    " + String(repeating: " ", count: width) + "    " + NodeNames.resourceType(of: node) + " " + NodeNames.shortName(node))
-                }
-            }
         }
     }
 }

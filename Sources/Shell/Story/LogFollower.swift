@@ -65,31 +65,23 @@ struct LogFollower {
         var current = step
         var lastFailure: DbtCloudError?
         session.console.errorLine("step \(index): \(name) (\(step.status?.name ?? "unknown")); following its log, Ctrl-C stops following (not the run)")
-        do {
-            while true {
-                printer.printNew(step: index, name: name, log: current.logs ?? "")
-                if let status = current.status, status.isTerminal {
-                    session.console.errorLine("step \(index) ended: \(status.name)")
-                    return 0
-                }
-                try await Task.sleep(nanoseconds: UInt64(max(0.01, interval) * 1_000_000_000))
-                do {
-                    current = try await client.step(accountID: accountID, id: step.id)
-                    lastFailure = nil
-                } catch let error as DbtCloudError where ErrorReport.exitCode(for: error.kind) == ExitCode.network {
-                    if lastFailure == nil { session.console.errorLine("dbt Cloud did not answer (\(error.kind)); still following") }
-                    lastFailure = error
-                }
+        // What the loop says when Ctrl-C stops the command: the run goes on.
+        session.interruptionNote = "stopped following; run \(runID) goes on in dbt Cloud ('cancel \(runID)' cancels it)"
+        defer { if !Task.isCancelled { session.interruptionNote = nil } }
+        while true {
+            printer.printNew(step: index, name: name, log: current.logs ?? "")
+            if let status = current.status, status.isTerminal {
+                session.console.errorLine("step \(index) ended: \(status.name)")
+                return 0
             }
-        } catch {
-            guard Task.isCancelled else { throw error }
-            Self.stoppedFollowing(runID: runID, console: session.console)
-            throw CancellationError()
+            try await Task.sleep(nanoseconds: UInt64(max(0.01, interval) * 1_000_000_000))
+            do {
+                current = try await client.step(accountID: accountID, id: step.id)
+                lastFailure = nil
+            } catch let error as DbtCloudError where ErrorReport.exitCode(for: error.kind) == ExitCode.network {
+                if lastFailure == nil { session.console.errorLine("dbt Cloud did not answer (\(error.kind)); still following") }
+                lastFailure = error
+            }
         }
-    }
-
-    /// What Ctrl-C during a follow says: the run goes on.
-    static func stoppedFollowing(runID: Int, console: Console) {
-        console.errorLine("stopped following; run \(runID) goes on in dbt Cloud ('cancel \(runID)' stops it)")
     }
 }

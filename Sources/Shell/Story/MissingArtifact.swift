@@ -27,8 +27,9 @@ struct MissingArtifact {
     func failure(runID: Int, step: Int?, error: DbtCloudError) async -> CommandFailure {
         guard let loaded = try? await RunStoryLoader(session: session).run(runID) else { return ErrorReport.failure(for: error) }
         if let step, loaded.facts.step(step) == nil {
-            let known = loaded.facts.steps.map { String($0.index) }.joined(separator: ", ")
-            return CommandFailure.usage("run \(runID) has no step \(step); its steps: \(known.isEmpty ? "none yet" : known)")
+            let indexes = loaded.facts.steps.map(\.index).sorted()
+            let known = indexes.first.map { "steps \($0)–\(indexes[indexes.count - 1])" } ?? "no steps yet"
+            return CommandFailure.usage("run \(runID) has no step \(step) (it has \(known); see 'steps')")
         }
         let artifact = Self.artifactName(in: error.path) ?? "that artifact"
         let stepText = step.map { " of step \($0)" } ?? ""
@@ -38,7 +39,7 @@ struct MissingArtifact {
 
     /// For an empty artifact listing: `run 978 has no artifacts: dbt Cloud did not save them…`.
     func noArtifacts(runID: Int, step: Int?) async -> String {
-        let plain = "run \(runID) has no artifacts" + (step.map { " for step \($0)" } ?? "")
+        let plain = "run \(runID) has no artifacts" + (step.map { " at step \($0)" } ?? "")
         guard let run = try? await RunStoryLoader(session: session).run(runID).facts else { return plain }
         if !run.status.isFinished { return plain + ": it is still \(run.status.name); dbt Cloud lists them when it ends" }
         if let step, let chosen = run.step(step) { return plain + ": step \(step) \(chosen.label) wrote none" }

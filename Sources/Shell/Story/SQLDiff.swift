@@ -6,6 +6,7 @@ import TerminalText
 /// the node passed, as a unified diff (coloured on a terminal).
 struct SQLDiff {
     let session: Session
+    let output: OutputOptions
 
     func run(node typed: String, runID: Int, files: LocalArtifactOptions) async throws -> Int32 {
         let loaded = try await RunStoryLoader(session: session).run(runID)
@@ -39,11 +40,15 @@ struct SQLDiff {
             newLabel: "run \(runID) (\(NodeNames.shortName(uniqueID)) \(newStatus))")
         let shas = [pass.run.gitSha, loaded.facts.gitSHA].map { $0.map(ChangesText.shortSHA) ?? "?" }
         session.console.errorLine("-- \(uniqueID): run \(pass.run.id) (git \(shas[0])) → run \(runID) (git \(shas[1]))")
-        guard !diff.isEmpty else {
+        if diff.isEmpty {
             session.console.errorLine("its compiled SQL is the same as in run \(pass.run.id), where it passed: what changed is elsewhere ('explain \(runID)')")
-            return 0
         }
-        UnifiedDiffText.print(diff, to: session.console)
+        let record: JSONValue = .object([
+            "unique_id": .string(uniqueID), "old_run_id": .int(pass.run.id), "new_run_id": .int(runID), "diff": .string(diff.text),
+        ])
+        try DataOutput(session, output, command: "sql").printRecord(record, markdown: DelimitedText.fenced(diff.text, language: "diff")) {
+            UnifiedDiffText.print(diff, to: session.console)
+        }
         return 0
     }
 }

@@ -6,13 +6,20 @@ import DbtArtifacts
 struct ShapeFailures {
     let explained: ExplainedRun
 
+    /// The table format prints the story; JSON is the run story itself; CSV, TSV and markdown,
+    /// which list nodes, get their header and no rows (stderr says why).
     func print(_ output: OutputOptions, _ session: Session) throws -> Int32 {
-        if output.wantsJSON(in: session) {
-            session.console.line(try JSONText.encode(explained.story))
-            return 0
+        let data = DataOutput(session, output, command: "failures")
+        switch data.format {
+        case .table where output.fields == nil:
+            ExplainText(explained: explained, history: nil, next: []).printStory(to: session.console)
+            session.console.errorLine("more: 'explain \(explained.run.id)' (what changed since the job last passed, what to type next)")
+        case .json, .jsonl:
+            try data.printRecord(try JSONText.value(explained.story)) {}
+        default:
+            try data.print(DataRows([NodeProblem](), fields: ProblemRow.fields))
+            session.console.errorLine("note: run \(explained.run.id) has no run_results.json to list: \(explained.story.headline) ('explain \(explained.run.id)')")
         }
-        ExplainText(explained: explained, history: nil, next: []).printStory(to: session.console)
-        session.console.errorLine("more: 'explain \(explained.run.id)' (what changed since the job last passed, what to type next)")
         return 0
     }
 

@@ -1,0 +1,97 @@
+import Foundation
+import Sandbox
+import Synchronization
+import TestSupport
+@testable import DbtCloud
+
+/// A hostile server (in front of a sandbox when `upstream` is asked for) and a client with
+/// small, explicit time limits, so a misbehaviour shows in a second rather than in 30.
+struct HostileHarness {
+    let server: HostileServer
+    let sandbox: SandboxServer?
+    let client: DbtCloudClient
+    let notices: Collected
+
+    /// Tiny backoff, so a fault retried up to the attempt cap (12) ends in well under a second;
+    /// timeouts loose enough for a loaded machine (the server shares the cooperative threads
+    /// with the whole suite).
+    static let quick = ClientOptions(
+        connectTimeout: .seconds(10), idleTimeout: .seconds(10), requestTimeout: .seconds(20),
+        minimumDownloadBytes: 1024, noticeDelay: .milliseconds(200),
+        retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), budget: .seconds(30)))
+
+    /// For servers that never finish: silence ends an attempt after 0.5 s, one attempt 2 s, and
+    /// the 20 s budget leaves room for a second attempt even when a busy machine starves the
+    /// timers for seconds (unloaded, the 12-attempt cap ends it after about 6 s).
+    static let impatient = ClientOptions(
+        connectTimeout: .seconds(10), idleTimeout: .milliseconds(500), requestTimeout: .seconds(2),
+        minimumDownloadBytes: 1024, noticeDelay: .milliseconds(200),
+        retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(40), budget: .seconds(20)))
+
+    func finish() async {
+        await client.shutdown()
+        await server.stop()
+        await sandbox?.stop()
+    }
+
+    var account: Int { DemoWorld.accountID }
+
+    /// Runs `body` with `ClientNotices` collected into `notices`.
+    func noticing<T>(_ body: () async throws -> T) async rethrows -> T {
+        let notices = self.notices
+        return try await ClientNotices.$handler.withValue({ notices.append($0) }) { try await body() }
+    }
+}
+
+/// Runs `body` against a fresh hostile server (with a sandbox behind it when `upstream`), always stopping both.
+func withHostile(
+    upstream: Bool = false, extraRuns: Int = 0, tls: TestCertificate? = nil, options: ClientOptions = HostileHarness.quick,
+    caFile: Bool = false, _ handler: @escaping HostileHandler, _ body: (HostileHarness) async throws -> Void
+) async throws {
+    let sandbox = upstream ? try await SandboxServer.start(.init(stepSeconds: 0.2, extraRuns: extraRuns)) : nil
+    let server = try await HostileServer.start(tls: tls, upstream: sandbox?.baseURL, handler: handler)
+    var options = options
+    var pemFile: URL?
+    if caFile, let pem = server.certificatePEM {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbtsh-hostile-\(UUID().uuidString).pem")
+        try pem.write(to: file, atomically: true, encoding: .utf8)
+        options.caFile = file.path
+        pemFile = file
+    }
+    defer { pemFile.map { try? FileManager.default.removeItem(at: $0) } }
+    let client: DbtCloudClient
+    do {
+        client = try DbtCloudClient(host: try DbtHost.parse(server.baseURL.absoluteString), token: APIToken(DemoWorld.token), options: options)
+    } catch {
+        await server.stop()
+        await sandbox?.stop()
+        throw error
+    }
+    let harness = HostileHarness(server: server, sandbox: sandbox, client: client, notices: Collected())
+    do {
+        try await body(harness)
+    } catch {
+        await harness.finish()
+        throw error
+    }
+    await harness.finish()
+}
+
+final class Collected: Sendable {
+    private let items = Mutex<[String]>([])
+
+    func append(_ item: String) { items.withLock { $0.append(item) } }
+    var all: [String] { items.withLock { $0 } }
+}
+
+extension DbtCloudError {
+    /// Refused, reset, cut, timed out, 5xx or a garbled answer: exit 5 in the shell.
+    var isNetworkOrServer: Bool { [.network, .timeout, .server, .invalidResponse].contains(kind) }
+
+    /// What a person may see: one line, no library type names or build paths.
+    var isPresentable: Bool {
+        let text = description
+        return !text.contains("\n")
+            && !["NIO", "BoringSSL", "HTTPClientError", ".build", ".cc:", "checkouts", "Error(", "Optional("].contains { text.contains($0) }
+    }
+}
