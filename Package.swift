@@ -57,6 +57,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Where credentials and defaults come from: flags, environment, dbtsh's profiles file,
+        // ./dbt_project.yml, ~/.dbt/dbt_cloud.yml. No HTTP.
+        .target(
+            name: "Config",
+            dependencies: ["DbtCloud", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+
         // dbt artifacts: lean decoders, indexes, failures, diffs. Pure.
         .target(name: "DbtArtifacts", swiftSettings: strict),
 
@@ -99,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "dbtsh",
             dependencies: [
-                "Shell", "TerminalIO", "LineEditor", "DbtCloud", "Sandbox",
+                "Shell", "TerminalIO", "LineEditor", "DbtCloud", "Config", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -123,6 +131,7 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "DbtCloud"], resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts", "TestSupport"], swiftSettings: strict),

@@ -10,7 +10,8 @@ struct DbtshCommand: ParsableCommand {
         discussion: """
         Interactive when stdin and stdout are terminals; otherwise reads commands from stdin.
         Credentials: --host/--account/--profile, then DBT_CLOUD_API_TOKEN, DBT_CLOUD_ACCOUNT_ID,
-        DBT_CLOUD_HOST…, then the profiles file, then ~/.dbt/dbt_cloud.yml.
+        DBT_CLOUD_HOST…, then the profiles file, then ./dbt_project.yml's dbt-cloud: project-id,
+        then ~/.dbt/dbt_cloud.yml.
         A script stops at its first failing command and exits with its code.
 
         """ + "\n" + Shell.ExitCode.summary(width: 76),
