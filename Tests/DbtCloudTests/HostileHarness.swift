@@ -1,6 +1,5 @@
 import Foundation
 import Sandbox
-import Synchronization
 import TestSupport
 @testable import DbtCloud
 
@@ -10,7 +9,7 @@ struct HostileHarness {
     let server: HostileServer
     let sandbox: SandboxServer?
     let client: DbtCloudClient
-    let notices: Collected
+    let notices: Collected<String>
 
     /// Tiny backoff, so a fault retried up to the attempt cap (12) ends in well under a second;
     /// timeouts loose enough for a loaded machine (the server shares the cooperative threads
@@ -67,7 +66,7 @@ func withHostile(
         await sandbox?.stop()
         throw error
     }
-    let harness = HostileHarness(server: server, sandbox: sandbox, client: client, notices: Collected())
+    let harness = HostileHarness(server: server, sandbox: sandbox, client: client, notices: Collected<String>())
     do {
         try await body(harness)
     } catch {
@@ -75,13 +74,6 @@ func withHostile(
         throw error
     }
     await harness.finish()
-}
-
-final class Collected: Sendable {
-    private let items = Mutex<[String]>([])
-
-    func append(_ item: String) { items.withLock { $0.append(item) } }
-    var all: [String] { items.withLock { $0 } }
 }
 
 extension DbtCloudError {

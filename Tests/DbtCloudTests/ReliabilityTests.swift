@@ -2,6 +2,7 @@ import Foundation
 import Sandbox
 import Testing
 @testable import DbtCloud
+import TestSupport
 
 @Suite("Retries, timeouts, cancellation and interrupted downloads against the sandbox's faults")
 struct ReliabilityTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LineEditor
+import Synchronization
 
 @Suite("Plain reader on a pipe", .serialized)
 struct PlainLineReaderTests {
@@ -145,9 +146,8 @@ struct RunBlockingTests {
     }
 }
 
-final class CancellationObserved: @unchecked Sendable {
-    private let lock = NSLock()
-    private var marked = false
-    func mark() { lock.withLock { marked = true } }
-    var wasMarked: Bool { lock.withLock { marked } }
+final class CancellationObserved: Sendable {
+    private let marked = Mutex(false)
+    func mark() { marked.withLock { $0 = true } }
+    var wasMarked: Bool { marked.withLock { $0 } }
 }

@@ -58,7 +58,7 @@ struct RobustnessTests {
             let result = await shell.run("use job 43168; run")
             #expect(result.status == 5, "the answer was lost: \(result)")
             #expect(result.stderrLines.count == 1, "\(result)")
-            #expect(fixture.requests(method: "POST", pathContains: "/jobs/43168/run/").count == 1,
+            #expect(shell.requests(method: "POST", pathContains: "/jobs/43168/run/").count == 1,
                     "a trigger whose answer was lost must not be repeated (it may have started a run)")
         }
     }
@@ -96,7 +96,7 @@ struct RobustnessTests {
             #expect(!result.stderr.contains("error:"), "\(result)")
             #expect(shell.session.settings.output == .table, "a script stops after an interrupt")
             // The run goes on in dbt Cloud: interrupting a wait does not cancel it.
-            #expect(fixture.requests(method: "POST", pathContains: "/cancel/").isEmpty)
+            #expect(shell.requests(method: "POST", pathContains: "/cancel/").isEmpty)
             let show = await shell.run("show run \(runID) --json")
             #expect(show.json?["status"]?.intValue != 30, "\(show)")
             _ = await shell.run("cancel")

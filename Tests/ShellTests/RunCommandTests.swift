@@ -93,7 +93,6 @@ struct RunCommandTests {
 
     @Test func runWithoutWaitPrintsTheQueuedRun() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
             let result = await shell.run("""
             use job 43168
             run --cause 'from the shell tests' --git-branch feature/x --threads 8 --target ci --steps 'dbt build -s stg_orders' --steps 'dbt test'
@@ -101,7 +100,7 @@ struct RunCommandTests {
             #expect(result.status == 0, "\(result)")
             let runID = try #require(shell.context.run?.id)
             #expect(result.stdout.firstColumn == [String(runID)], "\(result)")
-            let posts = fixture.requests(method: "POST", pathContains: "/run/")
+            let posts = shell.requests(method: "POST", pathContains: "/run/")
             #expect(posts.count == 1)
             let body = try #require(posts.first?.body.flatMap { try? JSONValue(parsing: $0) })
             #expect(body["cause"]?.stringValue == "from the shell tests")
@@ -116,12 +115,11 @@ struct RunCommandTests {
 
     @Test func runOverridesReachTheTrigger() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
             let result = await shell.run("""
             run --job 43168 --git-sha abc1234 --schema-override dbt_test --dbt-version 1.11.0 --generate-docs --run-timeout 600
             """)
             #expect(result.status == 0, "\(result)")
-            let body = try #require(fixture.requests(method: "POST", pathContains: "/jobs/43168/run/").first?.body
+            let body = try #require(shell.requests(method: "POST", pathContains: "/jobs/43168/run/").first?.body
                 .flatMap { try? JSONValue(parsing: $0) })
             #expect(body["git_sha"]?.stringValue == "abc1234")
             #expect(body["schema_override"]?.stringValue == "dbt_test")
@@ -135,21 +133,19 @@ struct RunCommandTests {
 
     @Test func runRejectsStepsThatAreNotDbtCommands() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
             let result = await shell.run("use job 43168; run --steps 'rm -rf /'")
             #expect(result.status == 2, "\(result)")
             #expect(result.stderr.contains("dbt command"), "\(result)")
-            #expect(fixture.requests(method: "POST").isEmpty)
+            #expect(shell.requests(method: "POST").isEmpty)
             let threads = await shell.run("run --threads many")
             #expect(threads.status == 2)
-            #expect(fixture.requests(method: "POST").isEmpty)
+            #expect(shell.requests(method: "POST").isEmpty)
         }
     }
 
     @Test func readonlyRefusesEveryChangeAndSendsNothing() async throws {
         try await withShell { shell, fixture in
             _ = await shell.run("use job 43167")
-            fixture.server.requestLog.clear()
             for line in ["run", "run --wait", "run --job 43168", "cancel 902", "retry 902", "retry"] {
                 let result = await shell.run("set readonly on; " + line)
                 #expect(result.status == 2, "\(line): \(result)")
@@ -157,7 +153,7 @@ struct RunCommandTests {
                 #expect(result.stderr.contains("read-only"), "\(line): \(result)")
                 #expect(result.stdout.isEmpty)
             }
-            #expect(fixture.requests(method: "POST").isEmpty, "no POST under readonly")
+            #expect(shell.requests(method: "POST").isEmpty, "no POST under readonly")
             #expect(shell.context.run == nil)
             // Reading still works.
             let runs = await shell.run("runs")
@@ -172,10 +168,10 @@ struct RunCommandTests {
             var settings = Settings()
             settings.fixReadonly()
             let shell = fixture.shell(settings: settings)
-            let before = fixture.requests(method: "POST").count
+            let before = shell.requests(method: "POST").count
             let result = await shell.run("run --job 43168")
             #expect(result.status == 2, "\(result)")
-            #expect(fixture.requests(method: "POST").count == before)
+            #expect(shell.requests(method: "POST").count == before)
         }
     }
 
@@ -207,14 +203,13 @@ struct RunCommandTests {
 
     @Test func retryOfAFailedRun() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
             let result = await shell.run("use job 43168; retry 902")
             #expect(result.status == 0, "\(result)")
             let runID = try #require(shell.context.run?.id)
             #expect(runID >= 100_000)
             #expect(result.stderr.contains("retrying run 902 as run \(runID)"), "\(result)")
             #expect(result.stdout.firstColumn == [String(runID)], "\(result)")
-            let posts = fixture.requests(method: "POST", pathContains: "/runs/902/retry")
+            let posts = shell.requests(method: "POST", pathContains: "/runs/902/retry")
             #expect(posts.count == 1)
             let waited = await shell.run("wait --interval 50ms")
             #expect(waited.status == 1, "the failure fixtures fail again: \(waited)")
