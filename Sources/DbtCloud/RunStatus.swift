@@ -63,11 +63,4 @@ public enum RunStatus: Sendable, Hashable, CustomStringConvertible {
         default: false
         }
     }
-
-    public var isInProgress: Bool {
-        switch self {
-        case .queued, .starting, .running: true
-        default: false
-        }
-    }
 }

@@ -42,6 +42,8 @@ struct Launch {
             historyFile: historyFile,
             services: connection.services
         )
+        // Runs followed in the background end with the session, before the client shuts down.
+        defer { _ = runBlocking { await session.background.cancelAll() } }
         let interpreter = Interpreter(session: session)
         let driver = ShellDriver(interpreter: interpreter)
         if interactive, options.demo { DemoGreeting.print(to: console) }

@@ -7,14 +7,21 @@ import Synchronization
 struct RunWaiter {
     let session: Session
     let options: WaitTiming
-    /// When --timeout starts counting: before the run is even looked up.
-    let started = Date()
+    /// When --timeout starts counting: before the run is even looked up (a monotonic instant:
+    /// a clock change does not stretch or cut the wait).
+    let started = ContinuousClock.now
+
+    /// Seconds since `started`.
+    private var elapsed: TimeInterval {
+        let duration = ContinuousClock.now - started
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
 
     /// The run named by `text` (or the context's), looked up within --timeout: a server that
     /// does not answer cannot hold `wait` past it.
     func resolveRun(_ text: String?) async throws -> Int {
         let session = self.session
-        let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }
+        let remaining = options.timeout.map { $0 - elapsed }
         do {
             return try await Deadline.run(within: remaining) { try await session.requireRun(text) }
         } catch is Deadline.Expired {
@@ -35,14 +42,14 @@ struct RunWaiter {
         defer { progress.finish() }
         var lastFailure: (any Error)?
         while true {
-            let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }
+            let remaining = options.timeout.map { $0 - elapsed }
             if let remaining, remaining <= 0 { throw timedOut(runID) }
             do {
                 let run = try await Deadline.run(within: remaining) {
                     try await client.run(accountID: accountID, id: runID, include: [.runSteps])
                 }
                 lastFailure = nil
-                progress.show(ProgressText.describe(run, elapsed: Date().timeIntervalSince(started)))
+                progress.show(ProgressText.describe(run, elapsed: elapsed))
                 if run.isFinished {
                     progress.finish()
                     session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
@@ -55,7 +62,7 @@ struct RunWaiter {
                 if lastFailure == nil { progress.note("dbt Cloud did not answer (\(error.kind)); still waiting") }
                 lastFailure = error
             }
-            let pause = min(options.interval, options.timeout.map { $0 - Date().timeIntervalSince(started) } ?? options.interval)
+            let pause = min(options.interval, options.timeout.map { $0 - elapsed } ?? options.interval)
             try await Task.sleep(nanoseconds: UInt64(max(0, pause) * 1_000_000_000))
         }
     }

@@ -2,7 +2,3 @@
 public protocol CompletionSource: Sendable {
     func items(for kind: ArgumentKind, matching word: String, session: Session) -> [CompletionItem]
 }
-
-struct NoCompletionSource: CompletionSource {
-    func items(for kind: ArgumentKind, matching word: String, session: Session) -> [CompletionItem] { [] }
-}
