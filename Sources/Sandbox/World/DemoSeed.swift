@@ -14,7 +14,9 @@ enum DemoSeed {
     static func world(extraRuns: Int, now: Date = Date()) -> WorldState {
         var world = WorldState()
         world.account = account()
-        world.connections = [connection(id: 300, name: "Analytics warehouse"), connection(id: 301, name: "Marketing warehouse")]
+        world.connections = [
+            connection(id: 300, projectID: 100, name: "Analytics warehouse"), connection(id: 301, projectID: 101, name: "Marketing warehouse"),
+        ]
         world.repositories = [
             repository(id: 400, projectID: 100, name: "lumen_shop"), repository(id: 401, projectID: 101, name: "marketing"),
         ]
@@ -163,10 +165,10 @@ enum DemoSeed {
         ])
     }
 
-    static func connection(id: Int, name: String) -> JSONValue {
+    static func connection(id: Int, projectID: Int, name: String) -> JSONValue {
         let created = WireFormat.isoTimestamp(accountCreated.addingTimeInterval(3_600))
         return .object([
-            ("id", .int(id)), ("account_id", 43), ("name", .string(name)), ("type", "postgres"),
+            ("id", .int(id)), ("account_id", 43), ("project_id", .int(projectID)), ("name", .string(name)), ("type", "postgres"),
             ("adapter_version", "postgres_v0"), ("created_by_id", 1), ("created_by_service_token_id", nil),
             (
                 "details",
