@@ -380,7 +380,7 @@ enum AttemptRunner {
                 try await Task.sleep(until: deadline, clock: .continuous)
                 throw DeadlinePassed()
             }
-            if let notice, ClientNotices.handler != nil {
+            if let notice, ClientNotices.isListening {
                 group.addTask {
                     // At noticeDelay after the request began, then every 10 s.
                     var next = max(started + noticeDelay, ContinuousClock.now + .milliseconds(100))

@@ -53,8 +53,12 @@ struct RunLifecycleTests {
             }
             _ = try await client.waitForRun(id, seconds: 30) { $0.objects("run_steps").first?.int("status") == 3 }
             let early = try #require(try await runningStepLog(), "the step is running")
-            try await Task.sleep(nanoseconds: 1_500_000_000)
-            let later = try await runningStepLog()
+            // Read the log again until it has grown or the step has ended (the events), not after a pause.
+            var later: String? = early
+            while let current = later, current.count <= early.count {
+                try await Task.sleep(for: .milliseconds(50))
+                later = try await runningStepLog()
+            }
             let final = try await client.waitForRun(id, seconds: 30) { $0.bool("is_complete") == true }
             let finished = final.objects("run_steps").first?.string("logs") ?? ""
             #expect(early.count < (later ?? finished).count, "the log of a running step grows")
@@ -106,13 +110,17 @@ struct RunLifecycleTests {
     @Test func cancelFreezesARunningRun() async throws {
         try await withSandboxHTTP(SandboxConfiguration(stepSeconds: 2.0)) { client in
             let id = try #require(try await trigger(client, job: DemoWorld.succeedingJobID).int("id"))
+            // A second run triggered with it is the clock: once it has ended, the cancelled one
+            // would have ended too, had the cancel not frozen it.
+            let control = try #require(try await trigger(client, job: DemoWorld.succeedingJobID).int("id"))
             _ = try await client.waitForRun(id) { $0.int("status") == 3 }
             let cancelled = try #require(try await client.post("/api/v2/accounts/43/runs/\(id)/cancel/").data)
             #expect(cancelled.int("status") == 30)
             #expect(cancelled.string("status_message") == "Cancelled by user.")
             #expect(cancelled.bool("is_cancelled") == true)
             #expect(cancelled.bool("is_complete") == true)
-            try await Task.sleep(nanoseconds: 1_500_000_000)
+            let controlEnd = try await client.waitForRun(control, seconds: 120) { $0.bool("is_complete") == true }
+            #expect(controlEnd.int("status") == 10, "the control run ended: \(controlEnd)")
             let later = try #require(try await client.get("/api/v2/accounts/43/runs/\(id)/?include_related=run_steps").data)
             #expect(later.int("status") == 30)
             #expect(later.string("finished_at") == cancelled.string("finished_at"))

@@ -146,9 +146,10 @@ struct ShapeTests {
             #expect(first["finished_at"] is NSNull)
             let firstCount = first.string("logs")?.split(separator: "\n").count ?? 0
             #expect(firstCount > 1)
-            let deadline = Date().addingTimeInterval(10)
+            // The log growing is the event; awaited up to 30 s (it grows a line a second).
+            let deadline = ContinuousClock.now + .seconds(30)
             var grown = firstCount
-            while grown <= firstCount, Date() < deadline {
+            while grown <= firstCount, ContinuousClock.now < deadline {
                 try await Task.sleep(nanoseconds: 100_000_000)
                 grown = try await buildStep().string("logs")?.split(separator: "\n").count ?? 0
             }

@@ -192,7 +192,7 @@ func lexedWords(_ line: String) -> [[String]]? {
 
 // MARK: - Lexer properties
 
-@Suite("fuzz: lexer")
+@Suite("fuzz: lexer", .timeLimit(.minutes(5)))
 struct LexerFuzzTests {
     static let cases = 2_000
 
@@ -207,7 +207,6 @@ struct LexerFuzzTests {
             default: inputs.append(FuzzInput.commandLine(&random))
             }
         }
-        let started = ContinuousClock.now
         for (index, line) in inputs.enumerated() {
             do {
                 switch try Lexer().lex(line) {
@@ -228,7 +227,6 @@ struct LexerFuzzTests {
                         "case \(index): the raw current word is not the end of the text: \(prefix.debugDescription) → \(partial)")
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(60), "lexing \(inputs.count) lines took too long")
     }
 
     static func randomWords(_ random: inout FuzzRandom, alphabet: [Character]) -> [String] {
@@ -314,17 +312,24 @@ struct LexerFuzzTests {
     /// selector) right after a quote, backslash, space or `;` fuses with it into one `Character`,
     /// so the lexer no longer sees the quote. `\r\n` is likewise one `Character`, which is neither
     /// `"\r"` nor `"\n"`, so it is not whitespace. Shells lex bytes (or scalars).
+    /// Each case says whether it is a known issue today, so a fix shows up as a case whose known
+    /// issue is no longer recorded (and a regression of a passing case fails).
     @Test("a combining mark or CRLF next to syntax does not change the lexing (grapheme fusion)", arguments: [
-        (["\u{301}"], "'\u{301}'"),
-        (["a", "\u{301}b"], "a '\u{301}b'"),
-        (["x'\u{301}"], "'x'\\''\u{301}'"),
-        (["\u{200D}"], "\\\u{200D}"),
-        (["use", "job"], "use\r\njob"),
-        (["help", "use"], "help\r\nuse"),
+        (["\u{301}"], "'\u{301}'", true),
+        (["a", "\u{301}b"], "a '\u{301}b'", true),
+        (["x'\u{301}"], "'x'\\''\u{301}'", true),
+        (["\u{200D}"], "\\\u{200D}", true),
+        (["use", "job"], "use\r\njob", false),
+        (["help", "use"], "help\r\nuse", false),
     ])
-    func graphemeFusion(words: [String], line: String) {
-        withKnownIssue("bug: Lexer scans Characters (grapheme clusters), not Unicode scalars", isIntermittent: true) {
+    func graphemeFusion(words: [String], line: String, knownIssue: Bool) {
+        let check = {
             #expect(lexedWords(line) == [words], "\(line.debugDescription) → \(String(describing: lexedWords(line)))")
+        }
+        if knownIssue {
+            withKnownIssue("bug: the lexer scans Characters (grapheme clusters), not Unicode scalars", check)
+        } else {
+            check()
         }
     }
 }
@@ -468,12 +473,13 @@ struct CompleterFuzzTests {
         }()
         let bare = OfflineShell()
         let scoped = OfflineShell(context: withAccount)
-        let started = ContinuousClock.now
         for (index, text) in inputs.enumerated() {
             let shell = index.isMultiple(of: 5) ? scoped : bare
-            let result = await Bounded.run(seconds: 5) { Completer(session: shell.session).complete(text) }
+            // A hang detector, not a speed budget (those are dbtsh-bench's): an offline completion
+            // answers in microseconds, so 30 s means it never would.
+            let result = await Bounded.run(seconds: 30) { Completer(session: shell.session).complete(text) }
             guard let result else {
-                Issue.record("case \(index): completion of \(text.debugDescription) did not answer within 5s")
+                Issue.record("case \(index): completion of \(text.debugDescription) did not answer within 30s")
                 continue
             }
             #expect(text.unicodeScalars.reversed().starts(with: result.word.unicodeScalars.reversed()),
@@ -481,7 +487,6 @@ struct CompleterFuzzTests {
             #expect(result.items.count < 5_000, "case \(index): \(result.items.count) items for \(text.debugDescription)")
             #expect(result.items.allSatisfy { !$0.replacement.isEmpty }, "case \(index): an empty candidate for \(text.debugDescription)")
         }
-        #expect(ContinuousClock.now - started < .seconds(90))
     }
 
     @Test("an empty line completes to every verb; a verb prefix completes to verbs with that prefix")

@@ -49,7 +49,7 @@ public final class ShellDriver: Sendable {
         }
         guard !input.allSatisfy(\.isWhitespace) else { return .proceed }
         let interpreter = self.interpreter
-        let status = await ClientNotices.$handler.withValue(ForegroundNotices.printer(for: session.console)) {
+        let status = await ClientNotices.listening(ForegroundNotices.printer(for: session.console)) {
             await interpreter.execute(input)
         }
         state.withLock { $0.lastStatus = status }
