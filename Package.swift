@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "DbtCloud"], resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Config", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["dbtsh", "Sandbox", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -147,6 +147,8 @@ public struct Job: Sendable, Equatable, JSONModel, Identifiable {
     public let environment: Environment?
     public let raw: JSONValue
 
+    /// With `include_related` `most_recent_run`.
+    public var mostRecentRun: Run? { raw["most_recent_run"].flatMap { try? $0.decode(Run.self) } }
     /// With `include_related` `most_recent_completed_run`.
     public var mostRecentCompletedRun: Run? { raw["most_recent_completed_run"].flatMap { try? $0.decode(Run.self) } }
 

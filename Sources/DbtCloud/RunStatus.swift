@@ -63,4 +63,12 @@ public enum RunStatus: Sendable, Hashable, CustomStringConvertible {
         default: false
         }
     }
+
+    /// Queued, starting and running: a run still under way (`jobs --status running` asks for these).
+    public var isInProgress: Bool {
+        switch self {
+        case .queued, .starting, .running: true
+        default: false
+        }
+    }
 }

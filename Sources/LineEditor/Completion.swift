@@ -21,10 +21,13 @@ public struct CompletionReply: Sendable, Equatable {
     /// The text just before the cursor that the replacements replace.
     public var wordBeingCompleted: String
     public var candidates: [CompletionCandidate]
+    /// Shown under the line when there are no candidates (a listing still loading).
+    public var message: String?
 
-    public init(wordBeingCompleted: String, candidates: [CompletionCandidate]) {
+    public init(wordBeingCompleted: String, candidates: [CompletionCandidate], message: String? = nil) {
         self.wordBeingCompleted = wordBeingCompleted
         self.candidates = candidates
+        self.message = message
     }
 }
 
@@ -37,6 +40,8 @@ enum CompletionEdit: Equatable {
     /// Delete `deleteCount` characters (Unicode scalars) before the cursor, then insert.
     case replace(deleteCount: Int, insert: String)
     case list([String])
+    /// A line of feedback under the line being edited, which stays as it is.
+    case message(String)
 
     /// Candidates come from the network (job names, artifact paths): what reaches the
     /// terminal, inserted or listed, has its control characters made visible.
@@ -45,7 +50,7 @@ enum CompletionEdit: Equatable {
         let deleteCount = word.unicodeScalars.count
         switch reply.candidates.count {
         case 0:
-            return .beep
+            return reply.message.map { .message(VisibleControls.escaping($0, .singleLine)) } ?? .beep
         case 1:
             let only = reply.candidates[0]
             let text = VisibleControls.escaping(only.replacement, .singleLine) + (only.appendsSpace ? " " : "")

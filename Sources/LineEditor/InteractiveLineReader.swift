@@ -22,6 +22,10 @@ public struct LineNotifier: Sendable {
 public final class InteractiveLineReader: LineReader {
     private let editor: OpaquePointer
     private let history: HistoryStore
+    /// Histories of modes, by name, kept for the session only; and the one libedit uses now.
+    private var modeHistories: [String: HistoryStore] = [:]
+    private var activeHistory: HistoryStore
+    private let programName: String
     private let completer: Completer
     private let shouldRecord: @Sendable (String) -> Bool
     private var prompt: UnsafeMutablePointer<CChar>?
@@ -41,6 +45,8 @@ public final class InteractiveLineReader: LineReader {
         self.completer = completer
         self.shouldRecord = shouldRecord
         self.history = HistoryStore(file: historyFile, programName: programName)
+        self.activeHistory = history
+        self.programName = programName
         self.prompt = strdup("")
         guard let editor = cel_init(programName) else {
             fatalError("libedit could not start on this terminal")
@@ -80,7 +86,16 @@ public final class InteractiveLineReader: LineReader {
     }
 
     public func readLine(prompt text: String) -> LineReadResult {
+        readLine(prompt: text, history: nil)
+    }
+
+    public func readLine(prompt text: String, history name: String?) -> LineReadResult {
         guard !isClosed else { return .endOfFile }
+        let wanted = historyStore(named: name)
+        if wanted !== activeHistory {
+            _ = cel_set_history(editor, wanted.handle)
+            activeHistory = wanted
+        }
         setPrompt(text)
         Interrupts.clearPending()
         var count: Int32 = 0
@@ -96,9 +111,17 @@ public final class InteractiveLineReader: LineReader {
         var line = String(decoding: UnsafeRawBufferPointer(start: bytes, count: Int(max(count, 0))), as: UTF8.self)
         if line.hasSuffix("\n") { line.removeLast() }
         if HistoryPolicy.records(line, userPolicy: shouldRecord) {
-            history.record(line)
+            wanted.record(line)
         }
         return .line(line)
+    }
+
+    private func historyStore(named name: String?) -> HistoryStore {
+        guard let name else { return history }
+        if let known = modeHistories[name] { return known }
+        let created = HistoryStore(file: nil, programName: programName)
+        modeHistories[name] = created
+        return created
     }
 
     /// The history, oldest first.
@@ -109,6 +132,7 @@ public final class InteractiveLineReader: LineReader {
         isClosed = true
         cel_end(editor)
         history.close()
+        for store in modeHistories.values { store.close() }
         free(prompt)
         prompt = nil
     }
@@ -136,6 +160,9 @@ public final class InteractiveLineReader: LineReader {
                 return UInt8(CC_REDISPLAY)
             }
             cel_write_stdout("\r\n" + lines.map { $0 + "\r\n" }.joined())
+            return UInt8(CC_REDISPLAY)
+        case .message(let text):
+            cel_write_stdout("\r\n" + text + "\r\n")
             return UInt8(CC_REDISPLAY)
         }
     }

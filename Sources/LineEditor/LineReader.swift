@@ -13,6 +13,16 @@ public enum LineReadResult: Sendable, Equatable {
 /// Call from the process's main thread only (see LineEditor's notes on signals).
 public protocol LineReader: AnyObject {
     func readLine(prompt: String) -> LineReadResult
+    /// Reads a line that goes to the history named `history` (nil: the shell's own), so that
+    /// a mode such as the catalog browser keeps its lines apart. Readers without history
+    /// ignore the name.
+    func readLine(prompt: String, history: String?) -> LineReadResult
     /// Saves history and restores the terminal. Safe to call more than once.
     func close()
+}
+
+extension LineReader {
+    public func readLine(prompt: String, history: String?) -> LineReadResult {
+        readLine(prompt: prompt)
+    }
 }

@@ -4,6 +4,8 @@ public enum DemoWorld {
     /// A second valid token that may read but gets 403 on every write.
     public static let readOnlyToken = "dbtsh-readonly-token"
     public static let accountID = 43
+    /// An empty second account, served with ``SandboxConfiguration/secondAccount``.
+    public static let secondAccountID = 44
     public static let analyticsProjectID = 100, marketingProjectID = 101
     public static let productionEnvironmentID = 202
     public static let failingJobID = 43167, succeedingJobID = 43168

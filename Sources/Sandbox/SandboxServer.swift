@@ -25,7 +25,8 @@ public final class SandboxServer: Sendable {
     }
 
     public static func start(_ configuration: SandboxConfiguration = .init()) async throws -> SandboxServer {
-        let api = SandboxAPI(world: DemoSeed.world(extraRuns: configuration.extraRuns), stepSeconds: configuration.stepSeconds)
+        let api = SandboxAPI(world: DemoSeed.world(extraRuns: configuration.extraRuns, secondAccount: configuration.secondAccount),
+                             stepSeconds: configuration.stepSeconds)
         let faults = FaultInjector()
         let requestLog = RequestLog()
         let responder = SandboxResponder(api: api, faults: faults, log: requestLog)

@@ -161,7 +161,7 @@ extension ConsoleText: ExpressibleByStringInterpolation {
         public mutating func appendLiteral(_ literal: String) { text.append(literal) }
         public mutating func appendInterpolation(_ value: some CustomStringConvertible) { text.append(value.description) }
         public mutating func appendInterpolation(_ value: ConsoleText) { text.append(value) }
-        public mutating func appendInterpolation(_ value: String, style: TextStyle) { text.append(value, style: style) }
+        public mutating func appendInterpolation(_ value: String, style: TextStyle?) { text.append(value, style: style) }
     }
 }
 

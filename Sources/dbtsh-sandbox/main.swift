@@ -28,6 +28,9 @@ struct SandboxCommand: ParsableCommand {
     @Option(name: .customLong("extra-runs"), help: "Additional seeded finished runs.")
     var extraRuns: Int = 0
 
+    @Flag(name: .customLong("second-account"), help: "Also serve an empty account 44, 'Acme Sandbox'.")
+    var secondAccount = false
+
     func validate() throws {
         if certificateOutput != nil && !tls { throw ValidationError("--cert-out needs --tls.") }
         if stepSeconds <= 0 { throw ValidationError("--step-seconds must be positive.") }
@@ -36,7 +39,8 @@ struct SandboxCommand: ParsableCommand {
 
     func serve() async throws {
         let service = SandboxService(
-            configuration: SandboxConfiguration(host: host, port: port, tls: tls, stepSeconds: stepSeconds, extraRuns: extraRuns),
+            configuration: SandboxConfiguration(host: host, port: port, tls: tls, stepSeconds: stepSeconds, extraRuns: extraRuns,
+                                                 secondAccount: secondAccount),
             certificateOutput: certificateOutput)
         let logger = Logger(label: "dbtsh-sandbox", factory: { _ in SwiftLogNoOpLogHandler() })
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -31,8 +31,6 @@ struct Launch {
             console.errorLine("dbtsh: " + failure.message)
             return failure.exitCode
         }
-        defer { connection.close() }
-
         let historyFile = interactive ? HistoryLocation.defaultFile(environment: environment) : nil
         let session = Session(
             console: console,
@@ -42,20 +40,27 @@ struct Launch {
             historyFile: historyFile,
             services: connection.services
         )
-        // Runs followed in the background end with the session, before the client shuts down.
+        defer { connection.close(clients: session.services.allClients) }
+        // Runs followed in the background end with the session, before the clients shut down.
         defer { _ = runBlocking { await session.background.cancelAll() } }
+        session.setScript(name: options.scriptFile ?? "dbtsh", arguments: options.scriptArguments)
         let interpreter = Interpreter(session: session)
-        let driver = ShellDriver(interpreter: interpreter)
-        if interactive, options.demo { DemoGreeting.print(to: console) }
+        if interactive, options.demo { DemoGreeting.print(to: console, width: Terminal.columns()) }
+        if interactive, session.services.client == nil { console.errorLine(session.services.missingClientReason) }
+        if interactive { _ = runBlocking { await session.nameTheContext(waitingAtMost: 1.5) } }
 
-        let reader = input.makeReader(historyFile: historyFile, historyPolicy: HistoryPolicy(tokens: [connection.services.token].compactMap { $0 }),
+        if let startup = StartupFile.chosen(options: options, interactive: interactive, environment: environment) {
+            if let status = startup.run(interpreter: interpreter) { return status }
+        }
+
+        let reader = input.makeReader(historyFile: historyFile, historyPolicy: { HistoryPolicy(tokens: [session.services.token].compactMap { $0 }) },
                                       interpreter: interpreter)
         defer { reader.close() }
         if let interactiveReader = reader as? InteractiveLineReader {
             let notifier = interactiveReader.notifier
             session.notices.connect { notifier.post("[notice] " + $0) }
         }
-        return ReadEvalPrintLoop(driver: driver, reader: reader).run()
+        return ReadEvalPrintLoop(driver: ShellDriver(interpreter: interpreter, source: options.scriptFile), reader: reader).run()
     }
 
     private func initialSettings(interactive: Bool) -> Settings {
@@ -84,7 +89,7 @@ struct ReadEvalPrintLoop {
     func run() -> Int32 {
         var prompt = driver.prompt
         while true {
-            switch reader.readLine(prompt: prompt) {
+            switch reader.readLine(prompt: prompt, history: driver.historyName) {
             case .endOfFile:
                 return driver.endOfInput()
             case .interrupted:
@@ -107,7 +112,7 @@ struct ReadEvalPrintLoop {
                 case .finished:
                     break
                 case .interrupted:
-                    driver.session.console.errorLine("interrupted")
+                    driver.session.console.errorLine(driver.interruptionMessage())
                     if case .stop(let status) = driver.interrupted() { return status }
                 }
                 prompt = driver.prompt
@@ -117,7 +122,19 @@ struct ReadEvalPrintLoop {
 }
 
 enum DemoGreeting {
-    static func print(to console: Console) {
+    /// The greeting, without the explanations on a terminal too narrow for them.
+    static func print(to console: Console, width: Int) {
+        guard width >= 96 else {
+            console.err("""
+            dbtsh demo: a local dbt Cloud, account 'Acme Analytics'
+            (nothing leaves this machine). Try:
+              jobs
+              use job 43167; runs
+              use run latest; failures
+
+            """)
+            return
+        }
         console.err("""
         dbtsh demo: a local dbt Cloud with the account 'Acme Analytics' (nothing leaves this machine).
           try:  jobs                          the jobs of the account

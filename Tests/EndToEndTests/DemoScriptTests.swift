@@ -20,6 +20,18 @@ struct DemoScriptTests {
         #expect(result.stderr.contains("ended in error at step 2"), "\(result)")
     }
 
+    @Test func dbtshOutputSetsTheDefaultFormat() async throws {
+        let home = try ScratchHome.make()
+        defer { home.remove() }
+        let result = try await SpawnedDbtsh.run(["--demo", "--output", "csv"], script: "projects\nprojects --output tsv\n",
+                                                home: home, token: nil, environment: Self.fast)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout == "id,name,description\r\n100,analytics,The lumen_shop dbt project\r\n101,marketing,Campaign and attribution models\r\n"
+            + "id\tname\tdescription\n100\tanalytics\tThe lumen_shop dbt project\n101\tmarketing\tCampaign and attribution models\n", "\(result)")
+        let bad = try await SpawnedDbtsh.run(["--demo", "--output", "yaml"], script: "", home: home, token: nil, environment: Self.fast)
+        #expect(bad.status != 0 && bad.stderr.contains("yaml"), "\(bad)")
+    }
+
     @Test func theSucceedingJobExitsZero() async throws {
         let result = try await demo("use job 43168\nrun --wait\n")
         #expect(result.status == 0, "\(result)")

@@ -166,8 +166,9 @@ enum ChildMemory {
 }
 
 /// A fresh sandbox (fast simulated runs) and a scratch home for one test.
-func withFaultSandbox<T>(stepSeconds: Double = 0.15, _ body: (SandboxServer, ScratchHome) async throws -> T) async throws -> T {
-    let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds))
+func withFaultSandbox<T>(stepSeconds: Double = 0.15, secondAccount: Bool = false,
+                         _ body: (SandboxServer, ScratchHome) async throws -> T) async throws -> T {
+    let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds, secondAccount: secondAccount))
     let home: ScratchHome
     do { home = try ScratchHome.make() } catch {
         await server.stop()

@@ -14,6 +14,14 @@ struct CompletionEditTests {
         #expect(CompletionEdit.deciding(reply("xy", []), textBeforeCursor: "xy") == .beep)
     }
 
+    @Test func noCandidateButAMessageShowsTheMessageVisibly() {
+        let loading = CompletionReply(wordBeingCompleted: "", candidates: [], message: "loading jobs from dbt Cloud… 2s\u{1B}[2J")
+        #expect(CompletionEdit.deciding(loading, textBeforeCursor: "use job ") == .message("loading jobs from dbt Cloud… 2s^[[2J"))
+        var found = reply("4316", ["43167"])
+        found.message = "ignored when there are candidates"
+        #expect(CompletionEdit.deciding(found, textBeforeCursor: "use job 4316") == .replace(deleteCount: 4, insert: "43167 "))
+    }
+
     @Test func oneCandidateReplacesTheWordAndAddsASpace() {
         let edit = CompletionEdit.deciding(reply("he", ["help"]), textBeforeCursor: "he")
         #expect(edit == .replace(deleteCount: 2, insert: "help "))

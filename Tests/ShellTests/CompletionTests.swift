@@ -38,8 +38,8 @@ struct CompletionTests {
 
     @Test func settingsKeysAndValues() async throws {
         try await withShell { shell, _ in
-            #expect(shell.complete("set output ").items.map(\.replacement) == ["table", "json"])
-            #expect(shell.complete("set output j").items.map(\.replacement) == ["json"])
+            #expect(shell.complete("set output ").items.map(\.replacement) == ["table", "json", "jsonl", "csv", "tsv", "markdown"])
+            #expect(shell.complete("set output j").items.map(\.replacement) == ["json", "jsonl"])
             #expect(shell.complete("set errexit ").items.map(\.replacement) == ["on", "off"])
             #expect(shell.complete("set ").items.map(\.replacement) == ["output", "color", "interval", "errexit", "pager", "readonly"])
             #expect(shell.complete("set re").items.map(\.replacement) == ["readonly"])
@@ -54,7 +54,7 @@ struct CompletionTests {
             #expect(shell.complete("jobs --na").items.map(\.replacement) == ["--name"])
             let runFlags = shell.complete("run --").items.map(\.replacement)
             #expect(runFlags.contains("--wait") && runFlags.contains("--git-branch") && runFlags.contains("--help"))
-            #expect(shell.complete("context --output ").items.map(\.replacement) == ["table", "json"])
+            #expect(shell.complete("context --output ").items.map(\.replacement) == ["table", "json", "jsonl", "csv", "tsv", "markdown"])
         }
     }
 
@@ -163,10 +163,10 @@ struct CompletionTests {
         try await withShell { shell, _ in
             let entered = await shell.run("use run 902\ncatalog browse")
             #expect(entered.status == 0, "\(entered)")
-            #expect(shell.complete("").items.map(\.replacement).contains("nodes"))
-            #expect(shell.complete("so").items.map(\.replacement) == ["sources"])
+            #expect(shell.complete("").items.map(\.replacement).contains("nodes/"), "a level completes like a folder")
+            #expect(shell.complete("so").items.map(\.replacement) == ["sources/"])
             _ = await shell.run("nodes")
-            #expect(Set(shell.complete("").items.map(\.replacement)).isSuperset(of: ["warehouse", "analytics", "ls", "exit"]))
+            #expect(Set(shell.complete("").items.map(\.replacement)).isSuperset(of: ["warehouse/", "analytics/", "ls", "exit"]))
             _ = await shell.run("warehouse\nstaging")
             let models = shell.complete("stg_o").items.map(\.replacement)
             #expect(models == ["stg_orders"], "\(models)")

@@ -37,7 +37,13 @@ struct DeclarationTests {
         for flag in spec.flags { #expect(usage.contains("--\(flag.name)"), "\(name): usage misses --\(flag.name)") }
         let help = HelpText.forCommand(spec)
         #expect(help.hasPrefix("usage: \(usage)\n"))
-        for flag in spec.allFlags { #expect(help.contains("--\(flag.name)"), "\(name): help misses --\(flag.name)") }
+        if spec.argumentsOnly {
+            // Every word is an argument (`echo -n`, `let x --json`): no option, not even --help.
+            #expect(spec.flags.isEmpty, "\(name) takes every word as an argument, yet declares options")
+            #expect(!help.contains("--help"), "\(name): help offers --help, which it does not take")
+        } else {
+            for flag in spec.allFlags { #expect(help.contains("--\(flag.name)"), "\(name): help misses --\(flag.name)") }
+        }
     }
 
     @Test func commandNamesAndAliasesAreUnique() {
@@ -48,7 +54,7 @@ struct DeclarationTests {
     @Test func commandsThatPrintDataDeclareTheOutputOptions() throws {
         for name in ["context", "jobs", "runs", "show", "run", "wait", "retry", "steps", "failures", "diff", "catalog show"] {
             let spec = try #require(CommandRegistry.standard.spec(of: name.split(separator: " ").map(String.init)))
-            #expect(spec.flags.contains { $0.name == "output" && $0.value == .choice(["table", "json"]) }, "\(name)")
+            #expect(spec.flags.contains { $0.name == "output" && $0.value == .choice(["table", "json", "jsonl", "csv", "tsv", "markdown"]) }, "\(name)")
             #expect(spec.flags.contains { $0.name == "json" }, "\(name)")
         }
     }
@@ -112,10 +118,10 @@ struct DeclarationTests {
             (WaitCommand.self, ["--timeout", "soon"], "wait: --timeout expects a duration above zero such as 90s, 500ms or 10m, not 'soon'"),
             (WaitCommand.self, ["--interval", "0"], "wait: --interval expects a duration above zero such as 90s, 500ms or 10m, not '0'"),
             (ExitCommand.self, ["banana"], "exit: STATUS expects a whole number, not 'banana'"),
-            (ContextCommand.self, ["--output", "yaml"], "context: --output must be one of table, json, not 'yaml'"),
+            (ContextCommand.self, ["--output", "yaml"], "context: --output must be one of table, json, jsonl, csv, tsv, markdown, not 'yaml'"),
             (RetryCommand.self, ["--wiat"], "retry: unknown option --wiat (did you mean --wait?); see 'retry --help'"),
-            (SQLCommand.self, [], "sql: missing NODE; usage: sql NODE [--file run_results.json] [--manifest manifest.json] [--step N] [--run RUN] [--raw]"),
-            (UseCommand.self, ["job", "--json"], "use: unknown option --json; see 'use --help'"),
+            (SQLCommand.self, [], "sql: missing NODE; usage: sql NODE [--file run_results.json] [--manifest manifest.json] [--step N] [--run RUN] [--raw] [--output FORMAT] [--json] [--fields A,B,…]"),
+            (UseCommand.self, ["job", "--json"], "use: unknown option --json (options: --help); see 'use --help'"),
         ]
         for (command, words, message) in cases {
             #expect(throws: CommandFailure.usage(message), "\(command.configuration.name) \(words)") {
@@ -137,7 +143,7 @@ struct DeclarationTests {
     @Test func completionFollowsTheDeclaredKinds() {
         #expect(UseCommand.completionKind(.text, after: ["job"]) == .job)
         #expect(ShowCommand.completionKind(.text, after: ["run"]) == .run)
-        #expect(SetCommand.completionKind(.settingValue, after: ["output"]) == .choice(["table", "json"]))
+        #expect(SetCommand.completionKind(.settingValue, after: ["output"]) == .choice(["table", "json", "jsonl", "csv", "tsv", "markdown"]))
         #expect(RunsCommand.completionKind(.run, after: []) == .run)
     }
 }

@@ -36,8 +36,10 @@ final class SandboxFixture: Sendable {
         self.token = token
     }
 
-    static func start(stepSeconds: Double = 0.05, token: String = DemoWorld.token, extraRuns: Int = 0) async throws -> SandboxFixture {
-        let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds, extraRuns: extraRuns))
+    static func start(stepSeconds: Double = 0.05, token: String = DemoWorld.token, extraRuns: Int = 0,
+                      secondAccount: Bool = false) async throws -> SandboxFixture {
+        let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds, extraRuns: extraRuns,
+                                                                        secondAccount: secondAccount))
         do {
             let client = try makeClient(server: server, token: token, userAgent: "dbtsh-tests")
             let cacheRoot = FileManager.default.temporaryDirectory
@@ -65,11 +67,13 @@ final class SandboxFixture: Sendable {
         try? FileManager.default.removeItem(at: cacheRoot)
     }
 
-    /// A fresh shell session (its own context, settings, caches, client and request log) on this sandbox.
-    func shell(account: Bool = true, interactive: Bool = false, settings: Settings = Settings(),
+    /// A fresh shell session (its own context, settings, caches, client and request log) on this
+    /// sandbox; `context` replaces the default (account 43 with its name, or nothing when `account` is false).
+    func shell(account: Bool = true, context given: ShellContext? = nil, interactive: Bool = false, settings: Settings = Settings(),
                console: CapturingConsole = CapturingConsole(), processes: any ProcessLauncher = NoProcessLauncher()) -> ShellHarness {
         var context = ShellContext()
         if account { context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics") }
+        if let given { context = given }
         let cache = cacheRoot.appendingPathComponent(UUID().uuidString.prefix(8).description)
         let userAgent = "dbtsh-test-\(UUID().uuidString)"
         // Building a client fails only on an empty token or a bad CA file, neither of which is given here.
@@ -79,10 +83,12 @@ final class SandboxFixture: Sendable {
                             requests: RequestView(log: server.requestLog, userAgent: userAgent))
     }
 
-    /// The sandbox of the current suite (`@Suite(.sandbox())`), or a fresh one for `body` alone.
-    static func with<T>(stepSeconds: Double? = nil, _ body: (SandboxFixture) async throws -> T) async throws -> T {
-        if stepSeconds == nil, let shared = SharedSandbox.current { return try await body(shared) }
-        let fixture = try await start(stepSeconds: stepSeconds ?? 0.05)
+    /// The sandbox of the current suite (`@Suite(.sandbox())`), or a fresh one for `body` alone
+    /// (always fresh with a `stepSeconds` or a second account).
+    static func with<T>(stepSeconds: Double? = nil, secondAccount: Bool = false,
+                        _ body: (SandboxFixture) async throws -> T) async throws -> T {
+        if stepSeconds == nil, !secondAccount, let shared = SharedSandbox.current { return try await body(shared) }
+        let fixture = try await start(stepSeconds: stepSeconds ?? 0.05, secondAccount: secondAccount)
         do {
             let result = try await body(fixture)
             await fixture.stop()
@@ -116,9 +122,9 @@ final class ShellHarness: Sendable {
     /// Runs `script` (lines separated by newlines) as a fresh script on this session: output is
     /// only what this script printed. Checks that the token never shows.
     @discardableResult
-    func run(_ script: String, sourceLocation: SourceLocation = #_sourceLocation) async -> ShellOutput {
+    func run(_ script: String, source: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async -> ShellOutput {
         console.reset()
-        let driver = ShellDriver(interpreter: interpreter)
+        let driver = ShellDriver(interpreter: interpreter, source: source)
         var lines = script.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var status: Int32?

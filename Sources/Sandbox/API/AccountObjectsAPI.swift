@@ -8,15 +8,17 @@ extension SandboxAPI {
 
     func listAccounts() -> APIResponse {
         world.withLock { world in
-            .json(
+            let accounts = [world.account] + world.emptyAccounts
+            let ids = accounts.compactMap { $0["id"]?.intValue }.map(JSONValue.int)
+            return .json(
                 .object([
                     ("status", Envelope.status(code: 200, message: "Success!")),
-                    ("data", .array([world.account])),
+                    ("data", .array(accounts)),
                     (
                         "extra",
                         .object([
-                            ("filters", .object([("pk__in", [.int(DemoWorld.accountID)])])), ("order_by", nil),
-                            ("pagination", .object([("count", 1), ("total_count", 1)])),
+                            ("filters", .object([("pk__in", .array(ids))])), ("order_by", nil),
+                            ("pagination", .object([("count", .int(accounts.count)), ("total_count", .int(accounts.count))])),
                         ])
                     ),
                 ]))
@@ -25,6 +27,20 @@ extension SandboxAPI {
 
     func getAccount() -> APIResponse {
         world.withLock { Envelope.success($0.account) }
+    }
+
+    /// A request under an account other than the demo's: that account itself, an empty page
+    /// for a listing, not found for anything else; nil when the token does not see the account.
+    func emptyAccountResponse(_ request: APIRequest, route: Route, accountID: String) -> APIResponse? {
+        guard let account = world.withLock({ $0.emptyAccounts.first { $0["id"]?.intValue.map(String.init) == accountID } }) else {
+            return nil
+        }
+        let rest = route.pattern.dropFirst(4)
+        if rest.isEmpty { return Envelope.success(account) }
+        guard request.method == "GET", let last = rest.last, !last.hasPrefix(":"), last != "*" else { return Envelope.notFoundPermissions }
+        let (page, failure) = Page.parse(request)
+        guard let page else { return failure ?? Envelope.notFound }
+        return Listing.envelope([], page: page, filters: [("account_id", .int(Int(accountID) ?? 0))])
     }
 
     /// A list of seeded objects with exact-match filters, `name__icontains`, `pk`, `order_by` and paging.
@@ -91,7 +107,10 @@ extension SandboxAPI {
         return list(request, \.environments, filterKeys: ["project_id", "type", "deployment_type", "name", "state", "credentials_id"],
                     project: project) { environment in
             let repository = repositories.first { $0["id"]?.intValue == environment["repository_id"]?.intValue }
-            let connection = connections.first { $0["id"]?.intValue == environment["connection_id"]?.intValue }
+            let connection = connections.first { $0["id"]?.intValue == environment["connection_id"]?.intValue }.map {
+                DemoSeed.projectConnection(
+                    id: $0["id"]?.intValue ?? 0, projectID: environment["project_id"]?.intValue ?? 0, name: $0["name"]?.stringValue ?? "")
+            }
             return environment.setting("repository", repository ?? nil).setting("connection", connection ?? nil)
         }
     }

@@ -37,8 +37,8 @@ final class SandboxAPI: Sendable {
         case .methodNotAllowed:
             return Envelope.methodNotAllowed(request.method)
         case .matched(let route, let parameters):
-            if route.pattern.count > 3, route.pattern[3] == ":a", parameters.first != String(DemoWorld.accountID) {
-                return Envelope.notFoundPermissions
+            if route.pattern.count > 3, route.pattern[3] == ":a", let accountID = parameters.first, accountID != String(DemoWorld.accountID) {
+                return emptyAccountResponse(request, route: route, accountID: accountID) ?? Envelope.notFoundPermissions
             }
             if token == DemoWorld.readOnlyToken, !["GET", "HEAD"].contains(request.method), route.pattern.first != "graphql" {
                 return Envelope.forbidden

@@ -11,12 +11,16 @@ enum DemoSeed {
     ]
 
     /// `now` places the runs that are in progress when the sandbox starts (the running shape).
-    static func world(extraRuns: Int, now: Date = Date()) -> WorldState {
+    static func world(extraRuns: Int, now: Date = Date(), secondAccount: Bool = false) -> WorldState {
         var world = WorldState()
         world.account = account()
-        world.connections = [
-            connection(id: 300, projectID: 100, name: "Analytics warehouse"), connection(id: 301, projectID: 101, name: "Marketing warehouse"),
-        ]
+        if secondAccount {
+            world.emptyAccounts = [
+                account().setting("id", .int(DemoWorld.secondAccountID)).setting("name", "Acme Sandbox")
+                    .setting("identifier", "act_acme44").setting("static_subdomain", "ac044"),
+            ]
+        }
+        world.connections = [connection(id: 300, name: "Analytics warehouse"), connection(id: 301, name: "Marketing warehouse")]
         world.repositories = [
             repository(id: 400, projectID: 100, name: "lumen_shop"), repository(id: 401, projectID: 101, name: "marketing"),
         ]
@@ -165,7 +169,21 @@ enum DemoSeed {
         ])
     }
 
-    static func connection(id: Int, projectID: Int, name: String) -> JSONValue {
+    /// A connection as the account-level v3 listing gives it (`AccountConnectionList`): the
+    /// warehouse only in `adapter_version`, no `type`, `config` always null.
+    static func connection(id: Int, name: String) -> JSONValue {
+        let created = WireFormat.isoTimestamp(accountCreated.addingTimeInterval(3_600))
+        return .object([
+            ("id", .int(id)), ("account_id", 43), ("name", .string(name)), ("adapter_version", "postgres_v0"),
+            ("private_link_endpoint_id", nil), ("is_ssh_tunnel_enabled", false), ("oauth_configuration_id", nil),
+            ("environment__count", 3), ("platform_metadata_credentials_id", nil), ("analytics_credentials_id", nil),
+            ("config", nil), ("created_at", .string(created)), ("updated_at", .string(created)),
+        ])
+    }
+
+    /// The same connection as a project or an environment embeds it (v2 shape): `type`, `details`
+    /// and the project it belongs to.
+    static func projectConnection(id: Int, projectID: Int, name: String) -> JSONValue {
         let created = WireFormat.isoTimestamp(accountCreated.addingTimeInterval(3_600))
         return .object([
             ("id", .int(id)), ("account_id", 43), ("project_id", .int(projectID)), ("name", .string(name)), ("type", "postgres"),
@@ -206,7 +224,8 @@ enum DemoSeed {
             ("repository_id", .int(repositoryID)), ("connection_id", .int(connectionID)), ("id", .int(id)),
             ("created_at", .string(created)), ("updated_at", .string(created)), ("skipped_setup", false), ("state", 1),
             ("dbt_project_subdirectory", nil), ("semantic_layer_config_id", nil), ("type", 0),
-            ("connection", world.connections.first { $0["id"]?.intValue == connectionID } ?? nil),
+            ("connection", world.connections.first { $0["id"]?.intValue == connectionID }
+                .map { projectConnection(id: connectionID, projectID: id, name: $0["name"]?.stringValue ?? "") } ?? nil),
             ("repository", world.repositories.first { $0["id"]?.intValue == repositoryID } ?? nil),
             ("group_permissions", []), ("docs_job_id", nil), ("freshness_job_id", nil), ("docs_job", nil),
             ("freshness_job", nil),

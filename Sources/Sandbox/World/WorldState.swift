@@ -3,6 +3,8 @@ import Foundation
 /// Everything the sandbox knows; mutated only under the store's lock.
 struct WorldState: Sendable {
     var account: JSONValue = nil
+    /// Accounts the token also sees, with nothing in them.
+    var emptyAccounts: [JSONValue] = []
     var projects: [JSONValue] = []
     var environments: [JSONValue] = []
     var connections: [JSONValue] = []

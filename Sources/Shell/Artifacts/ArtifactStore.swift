@@ -29,16 +29,8 @@ struct ArtifactStore {
         var chosenStep = step
         var finished = false
         if step == nil || cache != nil {
-            let steps: [RunStep]
-            if let known = session.finishedRuns.steps(of: runID) {
-                steps = known
-                finished = true
-            } else {
-                let run = try await client.run(accountID: account, id: runID, include: [.runSteps])
-                finished = run.isFinished
-                steps = run.steps
-                if finished { session.finishedRuns.remember(runID, steps: steps) }
-            }
+            let (steps, ended) = try await self.steps(runID: runID)
+            finished = ended
             if step == nil, StepChooser.dependsOnStep(path) {
                 chosenStep = StepChooser.executingStep(steps)
             }
@@ -64,6 +56,14 @@ struct ArtifactStore {
         let artifact = try await fetch(runID: runID, path: path, step: step)
         defer { artifact.discard() }
         return (try artifact.mappedData(), artifact.step)
+    }
+
+    /// The run's steps, and whether it has finished (then they are asked for once per session).
+    func steps(runID: Int) async throws -> (steps: [RunStep], finished: Bool) {
+        if let known = session.finishedRuns.steps(of: runID) { return (known, true) }
+        let run = try await session.api().run(accountID: try session.requireAccount(), id: runID, include: [.runSteps])
+        if run.isFinished { session.finishedRuns.remember(runID, steps: run.steps) }
+        return (run.steps, run.isFinished)
     }
 
     func runResults(runID: Int, step: Int?) async throws -> RunResults {
@@ -155,6 +155,24 @@ enum StepChooser {
         let rest = stepName[range.upperBound...]
         let words = rest.split(whereSeparator: { $0 == " " || $0 == "`" })
         return words.first { !$0.hasPrefix("-") }.map(String.init)
+    }
+}
+
+/// What a step's artifacts can hold: `target/` as the steps up to it left it. dbt Cloud's list
+/// of a run's artifacts may ignore `?step=` (the API documents no step for it), so the files
+/// that only a later step writes are left out, and a step before any dbt command that writes
+/// to `target/` (clone, profile, `dbt deps`) has none.
+enum StepArtifacts {
+    /// Files only one dbt command writes, by that command's first word.
+    static let writtenOnlyBy = ["catalog.json": "docs", "sources.json": "source"]
+    /// dbt commands that leave nothing in `target/`.
+    static let writeNothing: Set<String> = ["deps", "clean", "debug", "init"]
+
+    static func possible(_ paths: [String], upTo step: Int, of steps: [RunStep]) -> [String] {
+        let commands = Set(steps.filter { ($0.index ?? .max) <= step }.compactMap { StepChooser.dbtSubcommand(of: $0.name ?? "") })
+            .subtracting(writeNothing)
+        guard !commands.isEmpty else { return [] }
+        return paths.filter { path in writtenOnlyBy[path].map(commands.contains) ?? true }
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import DbtCloud
 
 struct AccountsCommand: ShellCommand {
@@ -7,9 +8,17 @@ struct AccountsCommand: ShellCommand {
     func run(in session: Session) async throws -> Int32 {
         let accounts = try await session.api().accounts().collect()
         session.listings.store(.items(of: accounts), for: .accounts)
-        ListingOutput<Account>(columns: ["ID", "NAME", "PLAN"], row: { [String($0.id), $0.name ?? "", $0.plan ?? ""] }, raw: \.raw)
-            .print(accounts, output: output, session: session, emptyMessage: "no accounts")
+        try Self.listing.print(accounts, output: output, session: session, emptyMessage: "no accounts", command: "accounts")
         return 0
+    }
+
+    /// Also what `login` shows of the accounts a token sees.
+    static var listing: ListingOutput<Account> {
+        ListingOutput<Account>(fields: [
+            .init("id", .init("ID", alignment: .right, priority: 0, truncates: false)) { .int($0.id) },
+            .raw("name", .init("NAME", priority: 1), raw: \.raw),
+            .raw("plan", .init("PLAN", priority: 2), raw: \.raw),
+        ], raw: \.raw)
     }
 }
 
@@ -21,8 +30,11 @@ struct ProjectsCommand: ShellCommand {
         let account = try session.requireAccount()
         let projects = try await session.api().projects(accountID: account).collect()
         session.listings.store(.items(of: projects), for: .projects(account: account))
-        ListingOutput<Project>(columns: ["ID", "NAME", "DESCRIPTION"], row: { [String($0.id), $0.name ?? "", $0.description ?? ""] }, raw: \.raw)
-            .print(projects, output: output, session: session, emptyMessage: "no projects")
+        try ListingOutput<Project>(fields: [
+            .init("id", .init("ID", alignment: .right, priority: 0, truncates: false)) { .int($0.id) },
+            .raw("name", .init("NAME", priority: 1), raw: \.raw),
+            .raw("description", .init("DESCRIPTION", priority: 3), raw: \.raw),
+        ], raw: \.raw).print(projects, output: output, session: session, emptyMessage: "no projects", command: "projects")
         return 0
     }
 }
@@ -39,11 +51,13 @@ struct EnvironmentsCommand: ShellCommand {
         let environments = try await session.api().environments(accountID: account, projectID: project).collect()
         session.listings.store(.items(of: environments),
                                for: .environments(account: account, project: project))
-        ListingOutput<Environment>(
-            columns: ["ID", "NAME", "PROJECT", "TYPE", "DBT VERSION"], numeric: [0, 2],
-            row: { [String($0.id), $0.name ?? "", $0.projectID.map(String.init) ?? "", $0.deploymentType ?? $0.type ?? "", $0.dbtVersion ?? ""] },
-            raw: \.raw
-        ).print(environments, output: output, session: session, emptyMessage: "no environments")
+        try ListingOutput<Environment>(fields: [
+            .init("id", .init("ID", alignment: .right, priority: 0, truncates: false)) { .int($0.id) },
+            .raw("name", .init("NAME", priority: 1), raw: \.raw),
+            .raw("project_id", .init("PROJECT", alignment: .right, priority: 3, truncates: false), raw: \.raw),
+            .init("environment_type", .init("TYPE", priority: 2, truncates: false)) { .string($0.deploymentType ?? $0.type ?? "") },
+            .raw("dbt_version", .init("DBT VERSION", priority: 4), raw: \.raw),
+        ], raw: \.raw).print(environments, output: output, session: session, emptyMessage: "no environments", command: "environments")
         return 0
     }
 }
@@ -55,9 +69,12 @@ struct ConnectionsCommand: ShellCommand {
     func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
         let connections = try await session.api().connections(accountID: account).collect()
-        ListingOutput<Connection>(columns: ["ID", "NAME", "TYPE", "ADAPTER"],
-                                  row: { [String($0.id), $0.name ?? "", $0.type ?? "", $0.adapterVersion ?? ""] }, raw: \.raw)
-            .print(connections, output: output, session: session, emptyMessage: "no connections")
+        try ListingOutput<Connection>(fields: [
+            .init("id", .init("ID", alignment: .right, priority: 0, truncates: false)) { .int($0.id) },
+            .raw("name", .init("NAME", priority: 1), raw: \.raw),
+            .init("type", .init("TYPE", priority: 2, truncates: false)) { .string($0.warehouse ?? "") },
+            .raw("adapter_version", .init("ADAPTER", priority: 3), raw: \.raw),
+        ], raw: \.raw).print(connections, output: output, session: session, emptyMessage: "no connections", command: "connections")
         return 0
     }
 }
@@ -72,10 +89,12 @@ struct RepositoriesCommand: ShellCommand {
             throw CommandFailure.usage("repositories: no project in context; 'use project ID' first")
         }
         let repositories = try await session.api().repositories(accountID: account, projectID: project).collect()
-        ListingOutput<Repository>(columns: ["ID", "PROJECT", "REMOTE", "BACKEND"], numeric: [0, 1],
-                                  row: { [String($0.id), $0.projectID.map(String.init) ?? "", $0.remoteURL ?? $0.fullName ?? "", $0.remoteBackend ?? ""] },
-                                  raw: \.raw)
-            .print(repositories, output: output, session: session, emptyMessage: "no repositories")
+        try ListingOutput<Repository>(fields: [
+            .init("id", .init("ID", alignment: .right, priority: 0, truncates: false)) { .int($0.id) },
+            .raw("project_id", .init("PROJECT", alignment: .right, priority: 3, truncates: false), raw: \.raw),
+            .init("remote", .init("REMOTE", priority: 1)) { .string($0.remoteURL ?? $0.fullName ?? "") },
+            .raw("remote_backend", .init("BACKEND", priority: 2), raw: \.raw),
+        ], raw: \.raw).print(repositories, output: output, session: session, emptyMessage: "no repositories", command: "repositories")
         return 0
     }
 }
@@ -87,10 +106,11 @@ struct UsersCommand: ShellCommand {
     func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
         let users = try await session.api().users(accountID: account).collect()
-        ListingOutput<User>(columns: ["ID", "EMAIL", "NAME"],
-                            row: { [String($0.id), $0.email ?? "", [$0.firstName, $0.lastName].compactMap { $0 }.joined(separator: " ")] },
-                            raw: \.raw)
-            .print(users, output: output, session: session, emptyMessage: "no users")
+        try ListingOutput<User>(fields: [
+            .init("id", .init("ID", alignment: .right, priority: 0, truncates: false)) { .int($0.id) },
+            .raw("email", .init("EMAIL", priority: 1), raw: \.raw),
+            .init("name", .init("NAME", priority: 2)) { .string([$0.firstName, $0.lastName].compactMap { $0 }.joined(separator: " ")) },
+        ], raw: \.raw).print(users, output: output, session: session, emptyMessage: "no users", command: "users")
         return 0
     }
 }
@@ -102,10 +122,26 @@ struct WebhooksCommand: ShellCommand {
     func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
         let webhooks = try await session.api().webhooks(accountID: account).collect()
-        ListingOutput<Webhook>(columns: ["ID", "NAME", "URL", "EVENTS"], numeric: [],
-                               row: { [$0.id, $0.name ?? "", $0.clientURL ?? "", ($0.eventTypes ?? []).joined(separator: ",")] },
-                               raw: \.raw)
-            .print(webhooks, output: output, session: session, emptyMessage: "no webhooks")
+        try ListingOutput<Webhook>(fields: [
+            .init("id", .init("ID", priority: 0, truncates: false)) { .string($0.id) },
+            .raw("name", .init("NAME", priority: 1), raw: \.raw),
+            .raw("client_url", .init("URL", priority: 2), raw: \.raw),
+            .raw("event_types", .init("EVENTS", priority: 3), raw: \.raw, text: { ($0.eventTypes ?? []).joined(separator: ",") }),
+        ], raw: \.raw).print(webhooks, output: output, session: session, emptyMessage: "no webhooks", command: "webhooks")
         return 0
+    }
+}
+
+extension Connection {
+    /// The warehouse: `type` where the API gives it (connections inside a project), else the
+    /// warehouse part of `adapter_version` (`snowflake_v0` → `snowflake`), which is all the
+    /// account-level v3 listing has.
+    var warehouse: String? {
+        if let type, !type.isEmpty { return type }
+        guard let adapter = adapterVersion, !adapter.isEmpty else { return nil }
+        if let suffix = adapter.range(of: #"_v[0-9]+$"#, options: .regularExpression) {
+            return String(adapter[..<suffix.lowerBound])
+        }
+        return adapter
     }
 }

@@ -2,7 +2,9 @@ import DbtCloud
 import Foundation
 
 struct ArtifactsCommand: ShellCommand {
-    static let configuration = CommandConfiguration("artifacts", summary: "artifact paths of a run (see also 'artifacts get')")
+    static let configuration = CommandConfiguration("artifacts", summary: "artifact paths of a run (see also 'artifacts get')",
+                                                    discussion: "The table format is a path a line; json is the API's list of paths.",
+                                                    fields: ["path"])
     @Option("step", .step, valueName: "N", help: "the artifacts of step N (default: the last step)") var step: Int?
     @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
     @OptionGroup var output: OutputOptions
@@ -10,15 +12,21 @@ struct ArtifactsCommand: ShellCommand {
     func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
         let runID = try await session.requireRun(runRef)
-        let paths = try await session.api().runArtifacts(accountID: account, runID: runID, step: step)
-        session.listings.store(paths.map { .init(id: $0, label: "") }, for: .artifacts(run: runID, step: step))
-        if output.wantsJSON(in: session) {
-            session.console.line(JSONValue.array(paths.map(JSONValue.string)).prettyText)
-        } else if paths.isEmpty {
-            session.console.errorLine("run \(runID) has no artifacts")
-        } else {
-            for path in paths { session.console.line(path) }
+        var steps: [RunStep]?
+        if step != nil { steps = try await ArtifactStore(session: session).steps(runID: runID).steps }
+        if let step, let steps, !steps.contains(where: { $0.index == step }) {
+            let indexes = steps.compactMap(\.index).sorted()
+            let known = indexes.isEmpty ? "no steps yet" : "steps \(indexes[0])–\(indexes[indexes.count - 1])"
+            throw CommandFailure.usage("artifacts: run \(runID) has no step \(step) (it has \(known); see 'steps')")
         }
+        var paths = try await session.api().runArtifacts(accountID: account, runID: runID, step: step)
+        if let step, let steps { paths = StepArtifacts.possible(paths, upTo: step, of: steps) }
+        session.listings.store(paths.map { .init(id: $0, label: "") }, for: .artifacts(run: runID, step: step))
+        let rows = DataRows(paths, fields: [.init("path", .init("PATH", priority: 0)) { .string($0) }], raw: { .string($0) })
+        try DataOutput(session, output, command: "artifacts").print(rows, report: {
+            if paths.isEmpty { session.console.errorLine("run \(runID) has no artifacts" + (step.map { " at step \($0)" } ?? "")) }
+            for path in paths { session.console.line(path) }
+        })
         return 0
     }
 }

@@ -6,7 +6,8 @@ struct DiffCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "diff", summary: "per-node status and timing changes between two runs",
         discussion: "diff OLD NEW compares two runs; diff OLD compares OLD with the context's run; plain diff compares the context's run with the last successful run of its job before it.",
-        examples: ["diff", "diff 901 902", "diff 901 --json"])
+        examples: ["diff", "diff 901 902", "diff 901 --json", "diff 901 902 --output csv"],
+        fields: NodeChange.fields.map(\.key))
     @Argument("OLD", .run) var oldRun: String?
     @Argument("NEW", .run) var newRunRef: String?
     @Option("top", valueName: "N", help: "how many timing changes (default 10)") var top = 10
@@ -30,11 +31,13 @@ struct DiffCommand: ShellCommand {
         async let old = store.runResults(runID: oldRunID, step: nil)
         let new = try await store.runResults(runID: newRun.id, step: nil)
         let diff = RunDiff(old: try await old, new: new, topTimingChanges: top)
-        if output.wantsJSON(in: session) {
-            session.console.line(try JSONText.encode(diff))
-            return 0
+        let oldSummary = try JSONText.value(diff.oldSummary), newSummary = try JSONText.value(diff.newSummary)
+        try DataOutput(session, output, command: "diff").print(DataRows(NodeChange.all(in: diff), fields: NodeChange.fields), document: { changes in
+            .object(["old_run_id": .int(oldRunID), "new_run_id": .int(newRun.id), "old_summary": oldSummary,
+                     "new_summary": newSummary, "changes": changes])
+        }) {
+            DiffText(diff: diff, oldRunID: oldRunID, newRunID: newRun.id).print(to: session.console)
         }
-        DiffText(diff: diff, oldRunID: oldRunID, newRunID: newRun.id).print(to: session.console)
         return 0
     }
 
@@ -82,5 +85,55 @@ struct DiffText {
         for change in changes {
             console.line("  \(NodeNames.shortName(change.uniqueID).padding(44))\(change.old?.rawValue ?? "absent") → \(change.new.rawValue)")
         }
+    }
+}
+
+/// One node that changed between two runs, as the data formats of `diff` show it: its status
+/// change (`new_failure`, `fixed`, `status`, `added`, `removed`) or, failing that, a large
+/// timing change (`timing`), with its times when it is among the largest.
+struct NodeChange {
+    let uniqueID: String
+    let change: String
+    let old: NodeStatus?
+    let new: NodeStatus?
+    let timing: RunDiff.TimingChange?
+
+    static func all(in diff: RunDiff) -> [NodeChange] {
+        let timings = Dictionary(diff.timingChanges.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
+        var changes = diff.statusChanges.map { status in
+            let kind = diff.newFailures.contains(status) ? "new_failure" : diff.fixed.contains(status) ? "fixed" : "status"
+            return NodeChange(uniqueID: status.uniqueID, change: kind, old: status.old, new: status.new, timing: timings[status.uniqueID])
+        }
+        changes += diff.added.map { NodeChange(uniqueID: $0, change: "added", old: nil, new: nil, timing: nil) }
+        changes += diff.removed.map { NodeChange(uniqueID: $0, change: "removed", old: nil, new: nil, timing: nil) }
+        let listed = Set(changes.map(\.uniqueID))
+        changes += diff.timingChanges.filter { !listed.contains($0.uniqueID) }.map {
+            NodeChange(uniqueID: $0.uniqueID, change: "timing", old: nil, new: nil, timing: $0)
+        }
+        return changes
+    }
+
+    private static func seconds(_ value: Double?) -> JSONValue {
+        value.map { .double(($0 * 1000).rounded() / 1000) } ?? .null
+    }
+
+    static var fields: [DataField<NodeChange>] {
+        [
+            .init("name", .init("NODE", priority: 1)) { .string(NodeNames.shortName($0.uniqueID)) },
+            .init("unique_id", .init("UNIQUE ID", priority: 5), inTable: false) { .string($0.uniqueID) },
+            .init("change", .init("CHANGE", priority: 0, truncates: false)) { .string($0.change) },
+            .init("old_status", .init("BEFORE", priority: 2, truncates: false), style: { $0.old.flatMap(StatusStyle.of) }) {
+                $0.old.map { .string($0.rawValue) } ?? .null
+            },
+            .init("new_status", .init("AFTER", priority: 2, truncates: false), style: { $0.new.flatMap(StatusStyle.of) }) {
+                $0.new.map { .string($0.rawValue) } ?? .null
+            },
+            .init("old_seconds", .init("OLD TIME", alignment: .right, priority: 3, truncates: false),
+                  text: { $0.timing.map { String(format: "%.2fs", $0.old) } ?? "" }) { seconds($0.timing?.old) },
+            .init("new_seconds", .init("NEW TIME", alignment: .right, priority: 3, truncates: false),
+                  text: { $0.timing.map { String(format: "%.2fs", $0.new) } ?? "" }) { seconds($0.timing?.new) },
+            .init("delta_seconds", .init("CHANGE (s)", alignment: .right, priority: 3, truncates: false),
+                  text: { $0.timing.map { String(format: "%+.2fs", $0.delta) } ?? "" }) { seconds($0.timing?.delta) },
+        ]
     }
 }

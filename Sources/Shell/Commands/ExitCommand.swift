@@ -11,3 +11,12 @@ struct ExitCommand: ShellCommand {
         return code
     }
 }
+
+struct ClearCommand: ShellCommand {
+    static let configuration = CommandConfiguration("clear", summary: "clear the screen (also Ctrl-L)")
+
+    func run(in session: Session) async throws -> Int32 {
+        session.console.clearScreen()
+        return 0
+    }
+}

@@ -6,7 +6,9 @@ struct FailuresCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "failures", summary: "nodes that errored, failed, warned or were skipped, with why",
         discussion: "Reads the run_results.json of the step that ran dbt (not the last, green docs step) and the manifest to name, for each skipped node, the failed ancestor that caused the skip.",
-        examples: ["failures", "failures 902 --json", "failures --file run_results.json --manifest manifest.json"])
+        examples: ["failures", "failures 902 --json", "failures --output csv --fields status,name,message",
+                   "failures --file run_results.json --manifest manifest.json"],
+        fields: ProblemRow.fields.map(\.key))
     @Argument("RUN", .run) var runRef: String?
     @OptionGroup var files: LocalArtifactOptions
     @Flag("full", help: "whole messages instead of their first lines") var full: Bool
@@ -18,11 +20,14 @@ struct FailuresCommand: ShellCommand {
         async let manifest = artifacts.manifest(runID: runID)
         let results = try await artifacts.runResults(runID: runID)
         let report = FailureReport(results: results, manifest: try await manifest)
-        if output.wantsJSON(in: session) {
-            session.console.line(try JSONText.encode(report))
-            return 0
+        let summary = try JSONText.value(report.summary)
+        let rows = DataRows(report.problems, fields: ProblemRow.fields)
+        try DataOutput(session, output, command: "failures").print(rows, document: { problems in
+            .object(["command": report.command.map(JSONValue.string) ?? .null, "summary": summary,
+                     "is_compile_only": .bool(report.isCompileOnly), "problems": problems])
+        }) {
+            FailureReportText(report: report, full: full).print(to: session)
         }
-        FailureReportText(report: report, full: full).print(to: session)
         if report.isCompileOnly {
             session.console.errorLine("note: this run_results.json is from `\(report.command ?? "dbt docs generate")`, which only compiles; use --step to pick the step that ran dbt")
         }
@@ -41,22 +46,22 @@ struct FailureReportText {
             return
         }
         for problem in report.problems where problem.status != .skipped {
-            console.line("\(problem.status.rawValue.uppercased())  \(problem.resourceType) \(problem.name)")
+            console.line("\(problem.status.rawValue.uppercased(), style: StatusStyle.of(problem.status))  \(problem.resourceType) \(problem.name)")
             let lines = full ? (problem.message ?? "").split(separator: "\n").map(String.init) : problem.messageLines
             for line in lines { console.line("    " + line) }
             if let failures = problem.failures, failures > 0 { console.line("    failures: \(failures)") }
             if let relation = problem.relationName { console.line("    relation: \(relation)") }
-            if let file = problem.resourceType == "test" ? (problem.patchPath ?? problem.filePath) : (problem.filePath ?? problem.patchPath) { console.line("    file: \(file)") }
+            if let file = problem.file { console.line("    file: \(file)") }
             console.line()
         }
         let skipped = report.skipped
         if !skipped.isEmpty {
-            console.line("SKIPPED  \(skipped.count) node\(skipped.count == 1 ? "" : "s")")
-            let rows = skipped.map { problem in
-                [problem.resourceType, problem.name, problem.skippedBecause.map { "\(NodeNames.shortName($0.uniqueID)) (\($0.status.rawValue))" }.joined(separator: ", ")]
+            console.line("\("SKIPPED", style: .muted)  \(skipped.count) node\(skipped.count == 1 ? "" : "s")")
+            let rows = skipped.map { problem -> [Table.Cell] in
+                [Table.Cell(problem.resourceType), Table.Cell(problem.name), Table.Cell(problem.skipCauseText)]
             }
-            var table = Table(headers: ["TYPE", "NAME", "BECAUSE OF"], rows: rows)
-            table.numeric = []
+            let table = Table(columns: [Table.Column("TYPE", priority: 2, truncates: false), Table.Column("NAME", priority: 1, minimumWidth: 20),
+                                        Table.Column("BECAUSE OF", priority: 3, minimumWidth: 14)], rows: rows)
             console.out(table.render(width: console.width, indent: "    "))
             console.line()
         }
@@ -64,10 +69,48 @@ struct FailureReportText {
     }
 }
 
+extension NodeProblem {
+    /// The file a person opens: a test's YAML, a model's SQL.
+    var file: String? { resourceType == "test" ? (patchPath ?? filePath) : (filePath ?? patchPath) }
+
+    var skipCauseText: String {
+        skippedBecause.map { "\(NodeNames.shortName($0.uniqueID)) (\($0.status.rawValue))" }.joined(separator: ", ")
+    }
+}
+
+/// The fields of a node in `failures`.
+enum ProblemRow {
+    static var fields: [DataField<NodeProblem>] {
+        [
+            .init("status", .init("STATUS", priority: 0, truncates: false), style: { StatusStyle.of($0.status) }) { .string($0.status.rawValue) },
+            .init("resource_type", .init("TYPE", priority: 3, truncates: false)) { .string($0.resourceType) },
+            .init("name", .init("NAME", priority: 1)) { .string($0.name) },
+            .init("unique_id", .init("UNIQUE ID", priority: 5), inTable: false) { .string($0.uniqueID) },
+            .init("message", .init("MESSAGE", priority: 2), text: { $0.messageLines.first ?? "" }) { $0.message.map(JSONValue.string) ?? .null },
+            .init("failures", .init("FAILURES", alignment: .right, priority: 4, truncates: false), inTable: false) {
+                $0.failures.map(JSONValue.int) ?? .null
+            },
+            .init("relation_name", .init("RELATION", priority: 5), inTable: false) { $0.relationName.map(JSONValue.string) ?? .null },
+            .init("file", .init("FILE", priority: 5), inTable: false) { $0.file.map(JSONValue.string) ?? .null },
+            .init("execution_time", .init("TIME", alignment: .right, priority: 5, truncates: false), inTable: false) {
+                $0.executionTime.map(JSONValue.double) ?? .null
+            },
+            .init("skipped_because", .init("BECAUSE OF", priority: 4), text: { $0.skipCauseText }) { problem in
+                .array(problem.skippedBecause.map { .object(["unique_id": .string($0.uniqueID), "status": .string($0.status.rawValue)]) })
+            },
+        ]
+    }
+}
+
+/// JSON in one style everywhere: snake_case keys as the API writes them, printed by `JSONValue`.
 enum JSONText {
-    static func encode(_ value: some Encodable) throws -> String {
+    static func value(_ value: some Encodable) throws -> JSONValue {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return JSONEscaping.controls(in: String(decoding: try encoder.encode(value), as: UTF8.self))
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try JSONValue(parsing: encoder.encode(value))
+    }
+
+    static func encode(_ value: some Encodable) throws -> String {
+        try Self.value(value).prettyText
     }
 }

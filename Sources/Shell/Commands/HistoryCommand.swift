@@ -1,8 +1,12 @@
+import DbtCloud
 import Foundation
 
 struct HistoryCommand: ShellCommand {
-    static let configuration = CommandConfiguration("history", summary: "list the commands typed in earlier and current sessions")
+    static let configuration = CommandConfiguration("history", summary: "list the commands typed in earlier and current sessions",
+                                                    discussion: "As data, a row per line: {number, command}.",
+                                                    fields: HistoryLine.fields.map(\.key))
     @Option("limit", short: "n", valueName: "N", help: "show only the last N lines") var limit: Int?
+    @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         guard let file = session.historyFile else {
@@ -12,10 +16,23 @@ struct HistoryCommand: ShellCommand {
         let lines = HistoryFileReader.lines(of: file)
         let shown = lines.suffix(max(0, limit ?? lines.count))
         let firstNumber = lines.count - shown.count + 1
-        for (offset, line) in shown.enumerated() {
-            session.console.line(String(firstNumber + offset).leftPadded(5) + "  " + line)
-        }
+        let rows = shown.enumerated().map { HistoryLine(number: firstNumber + $0.offset, command: $0.element) }
+        try DataOutput(session, output, command: "history").print(DataRows(rows, fields: HistoryLine.fields), report: {
+            for row in rows { session.console.line(String(row.number).leftPadded(5) + "  " + row.command) }
+        })
         return 0
+    }
+}
+
+struct HistoryLine {
+    let number: Int
+    let command: String
+
+    static var fields: [DataField<HistoryLine>] {
+        [
+            .init("number", .init("#", alignment: .right, priority: 0, truncates: false)) { .int($0.number) },
+            .init("command", .init("COMMAND", priority: 1)) { .string($0.command) },
+        ]
     }
 }
 

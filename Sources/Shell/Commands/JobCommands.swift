@@ -52,7 +52,7 @@ struct JobExportCommand: ShellCommand {
 struct JobImportCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "job import", summary: "create a job from an exported definition (project and environment default to the context)",
-        mutates: true, examples: ["job import nightly.json"])
+        mutates: true, examples: ["job import nightly.json"], rawFields: true)
     @Argument("FILE", .file) var file: String
     @OptionGroup var output: OutputOptions
 
@@ -69,7 +69,7 @@ struct JobImportCommand: ShellCommand {
 
 struct JobCreateCommand: ShellCommand {
     static let configuration = CommandConfiguration("job create", summary: "create a job from a JSON definition file", mutates: true,
-                                                    examples: ["job create --file job.json"])
+                                                    examples: ["job create --file job.json"], rawFields: true)
     @Option("file", .file, short: "f", valueName: "FILE", help: "the job definition (JSON); - for stdin") var file: String?
     @OptionGroup var output: OutputOptions
 
@@ -87,7 +87,7 @@ enum JobCreation {
             context.run = nil
         }
         session.console.errorLine("created job \(job.id) \(job.name ?? "")")
-        if output.wantsJSON(in: session) { session.console.line(job.raw.prettyText) } else { session.console.line(String(job.id)) }
+        try DataOutput(session, output, command: "job create").printRecord(job.raw) { session.console.line(String(job.id)) }
         return 0
     }
 }
@@ -95,7 +95,8 @@ enum JobCreation {
 struct JobUpdateCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "job update", summary: "change keys of a job: --set KEY=VALUE (dotted keys, JSON values)", mutates: true,
-        examples: ["job update --set settings.threads=8", "job update 43167 --set name='Nightly build v2' --set generate_docs=false"])
+        examples: ["job update --set settings.threads=8", "job update 43167 --set name='Nightly build v2' --set generate_docs=false"],
+        rawFields: true)
     @Argument("JOB", .job) var jobRef: String?
     @Option("set", valueName: "KEY=VALUE", help: "e.g. name='Nightly', settings.threads=8, generate_docs=false") var assignments: [String]
     @OptionGroup var output: OutputOptions
@@ -116,7 +117,7 @@ struct JobUpdateCommand: ShellCommand {
         }
         let job = try await session.api().updateJob(accountID: account, id: jobID, definition: definition)
         session.console.errorLine("updated job \(job.id)")
-        if output.wantsJSON(in: session) { session.console.line(job.raw.prettyText) }
+        try DataOutput(session, output, command: "job update").printRecord(job.raw) {}
         return 0
     }
 

@@ -3,7 +3,7 @@ import DbtCloud
 struct RunCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "run", summary: "trigger the current job (or --job J); the new run becomes the context", mutates: true,
-        examples: ["run --wait", "run --steps 'dbt build -s stg_orders+' --wait", "run --job 43168 --git-branch feature/x"])
+        examples: ["run --wait", "run --steps 'dbt build -s stg_orders+' --wait", "run --job 43168 --git-branch feature/x"], rawFields: true)
     @Option("job", .job, valueName: "J", help: "trigger this job instead of the context's") var job: String?
     @Flag("wait", short: "w", help: "wait for the run to end (exit 1 on error, 7 if cancelled)") var wait: Bool
     @Option("cause", valueName: "TEXT", help: "why (default: Triggered from dbtsh)") var cause = "Triggered from dbtsh"
@@ -48,7 +48,7 @@ struct RunCommand: ShellCommand {
         session.updateContext { $0.run = .init(id: run.id, name: run.status?.name) }
         session.console.errorLine("triggered run \(run.id) of job \(jobID)" + (run.href.map { ": \($0)" } ?? ""))
         guard wait else {
-            RunSummary.print(run, output: output, session: session)
+            try RunSummary.print(run, output: output, session: session)
             BackgroundRunWatch.start(accountID: account, runID: run.id, session: session)
             return 0
         }
@@ -82,7 +82,7 @@ struct WaitCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "wait", summary: "wait until a run ends, showing step progress on stderr",
         discussion: "Exit status: 0 success, 1 error, 7 cancelled, 6 when --timeout elapses. Ctrl-C stops waiting and leaves the run alone.",
-        examples: ["wait", "wait 902 --timeout 10m"])
+        examples: ["wait", "wait 902 --timeout 10m"], rawFields: true)
     @Argument("RUN", .run) var runRef: String?
     @OptionGroup var waiting: WaitOptions
     @OptionGroup var output: OutputOptions
@@ -96,7 +96,7 @@ struct WaitCommand: ShellCommand {
 }
 
 struct CancelCommand: ShellCommand {
-    static let configuration = CommandConfiguration("cancel", summary: "cancel a run (default: the context's)", mutates: true)
+    static let configuration = CommandConfiguration("cancel", summary: "cancel a run (default: the context's)", mutates: true, rawFields: true)
     @Argument("RUN", .run) var runRef: String?
     @OptionGroup var output: OutputOptions
 
@@ -107,7 +107,7 @@ struct CancelCommand: ShellCommand {
         if run.status != .cancelled {
             session.console.errorLine("run \(runID) had already ended: \(run.status?.name ?? "unknown")")
         }
-        RunSummary.print(run, output: output, session: session)
+        try RunSummary.print(run, output: output, session: session)
         return 0
     }
 }
@@ -115,7 +115,7 @@ struct CancelCommand: ShellCommand {
 struct RetryCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "retry", summary: "retry a failed run from the point of failure; the new run becomes the context", mutates: true,
-        examples: ["retry --wait", "retry 902 --wait --timeout 30m"])
+        examples: ["retry --wait", "retry 902 --wait --timeout 30m"], rawFields: true)
     @Argument("RUN", .run) var runRef: String?
     @Flag("wait", short: "w", help: "wait for the new run to end (exit 1 on error, 7 if cancelled)") var wait: Bool
     @OptionGroup var waiting: WaitOptions
@@ -130,24 +130,29 @@ struct RetryCommand: ShellCommand {
         session.context = context
         session.console.errorLine("retrying run \(runID) as run \(run.id)")
         guard wait else {
-            RunSummary.print(run, output: output, session: session)
+            try RunSummary.print(run, output: output, session: session)
             return 0
         }
         return try await RunWaiter(session: session, options: waiting).wait(accountID: account, runID: run.id, output: output)
     }
 }
 
-/// One run as a short table row, or its raw object in JSON.
+/// One run as a short table row; as data, the API's object (see `DataOutput.printRecord`).
 enum RunSummary {
-    static func print(_ run: Run, output: OutputOptions, session: Session) {
-        if output.wantsJSON(in: session) {
-            session.console.line(run.raw.prettyText)
-            return
+    static func print(_ run: Run, output: OutputOptions, session: Session) throws {
+        try DataOutput(session, output, command: "run").printRecord(run.raw) {
+            let table = Table(columns: [
+                Table.Column("ID", alignment: .right, priority: 0, truncates: false),
+                Table.Column("JOB", alignment: .right, priority: 2, truncates: false),
+                Table.Column("STATUS", priority: 0, truncates: false),
+                Table.Column("DURATION", alignment: .right, priority: 3, truncates: false),
+                Table.Column("MESSAGE", priority: 4),
+            ], rows: [[
+                Table.Cell(String(run.id)), Table.Cell(run.jobID.map(String.init) ?? ""),
+                Table.Cell(run.status?.name ?? "", style: StatusStyle.of(run.status)),
+                Table.Cell(TimeText.duration(run.duration)), Table.Cell(run.statusMessage ?? ""),
+            ]])
+            session.printTable(table)
         }
-        let table = Table(headers: ["ID", "JOB", "STATUS", "DURATION", "MESSAGE"], numeric: [0, 1, 3])
-        var shown = table
-        shown.rows = [[String(run.id), run.jobID.map(String.init) ?? "", run.status?.name ?? "",
-                       TimeText.duration(run.duration), run.statusMessage ?? ""]]
-        session.printTable(shown)
     }
 }

@@ -39,7 +39,11 @@ struct RunWaiter {
     func wait(accountID: Int, runID: Int, output: OutputOptions) async throws -> Int32 {
         let client = try session.api()
         let progress = ProgressLine(console: session.console)
-        defer { progress.finish() }
+        session.interruptionNote = "stopped waiting; run \(runID) goes on in dbt Cloud ('cancel \(runID)' cancels it, 'wait \(runID)' waits again)"
+        defer {
+            progress.finish()
+            if !Task.isCancelled { session.interruptionNote = nil }
+        }
         var lastFailure: (any Error)?
         while true {
             let remaining = options.timeout.map { $0 - elapsed }
@@ -53,7 +57,7 @@ struct RunWaiter {
                 if run.isFinished {
                     progress.finish()
                     session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
-                    return report(run, output: output)
+                    return try report(run, output: output)
                 }
             } catch is Deadline.Expired {
                 progress.finish()
@@ -72,8 +76,8 @@ struct RunWaiter {
                        exitCode: ExitCode.waitTimedOut)
     }
 
-    private func report(_ run: Run, output: OutputOptions) -> Int32 {
-        RunSummary.print(run, output: output, session: session)
+    private func report(_ run: Run, output: OutputOptions) throws -> Int32 {
+        try RunSummary.print(run, output: output, session: session)
         switch run.status {
         case .success?:
             return 0

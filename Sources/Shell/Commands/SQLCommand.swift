@@ -1,12 +1,16 @@
 import DbtArtifacts
+import DbtCloud
 
 struct SQLCommand: ShellCommand {
     static let configuration = CommandConfiguration("sql", summary: "the compiled SQL of a node in a run",
-                                                    examples: ["sql int_customer_order_history", "sql fct_orders --raw"])
+                                                    discussion: "The table format prints the SQL as it is; json is {unique_id, origin, sql}; markdown a fenced sql block.",
+                                                    examples: ["sql int_customer_order_history", "sql fct_orders --raw", "sql fct_orders --json"],
+                                                    fields: ["unique_id", "origin", "sql"])
     @Argument("NODE", .node) var node: String
     @OptionGroup var files: LocalArtifactOptions
     @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
     @Flag("raw", help: "the node's source (raw) code instead") var raw: Bool
+    @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         let artifacts = RunArtifacts(session: session, files: files)
@@ -19,13 +23,13 @@ struct SQLCommand: ShellCommand {
             guard let source = lookup.rawCode(for: uniqueID) else {
                 throw CommandFailure.apiRefused("sql: no source code for \(uniqueID) (the manifest is needed: --manifest FILE)")
             }
-            session.console.out(source.hasSuffix("\n") ? source : source + "\n")
+            try print(source, of: uniqueID, origin: "source", session: session)
             return 0
         }
         switch lookup.compiledSQL(for: uniqueID) {
         case .compiled(let sql, let origin):
             session.console.errorLine("-- \(uniqueID) (compiled, from \(origin.rawValue))")
-            session.console.out(sql.hasSuffix("\n") ? sql : sql + "\n")
+            try print(sql, of: uniqueID, origin: origin.rawValue, session: session)
             return 0
         case .unavailable(let reason):
             throw CommandFailure.apiRefused("sql: \(reason); 'sql \(node) --raw' shows its source")
@@ -33,8 +37,20 @@ struct SQLCommand: ShellCommand {
     }
 }
 
+extension SQLCommand {
+    private func print(_ sql: String, of uniqueID: String, origin: String, session: Session) throws {
+        let record: JSONValue = .object(["unique_id": .string(uniqueID), "origin": .string(origin), "sql": .string(sql)])
+        try DataOutput(session, output, command: "sql").printRecord(record, markdown: DelimitedText.fenced(sql, language: "sql")) {
+            session.console.out(sql.hasSuffix("\n") ? sql : sql + "\n")
+        }
+    }
+}
+
 enum NodeChoice {
-    static func pick(_ typed: String, _ resolution: NodeResolution) throws -> String {
+    /// The catalog holds relations only, so what it lacks is said differently from a run's nodes.
+    static let inTheCatalog = "in the catalog (it has models, seeds, snapshots and sources, not tests)"
+
+    static func pick(_ typed: String, _ resolution: NodeResolution, in place: String = "in this run") throws -> String {
         switch resolution {
         case .found(let id):
             return id
@@ -42,7 +58,7 @@ enum NodeChoice {
             let shown = ids.prefix(6).joined(separator: ", ")
             throw CommandFailure.usage("'\(typed)' matches \(ids.count) nodes: \(shown)\(ids.count > 6 ? ", …" : ""); give the unique id")
         case .notFound(let suggestion):
-            throw CommandFailure.apiRefused("no node '\(typed)' in this run" + (suggestion.map { " (did you mean \($0)?)" } ?? ""))
+            throw CommandFailure.apiRefused("no node '\(typed)' \(place)" + (suggestion.map { " (did you mean \($0)?)" } ?? ""))
         }
     }
 }

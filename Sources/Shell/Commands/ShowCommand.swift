@@ -1,8 +1,11 @@
 import DbtCloud
+import TerminalText
 
 struct ShowCommand: ShellCommand {
     static let configuration = CommandConfiguration("show", summary: "one object: the context's run by default, or LEVEL [ID]",
-                                                    examples: ["show", "show job", "show run 902 --json"])
+                                                    discussion: "As data, the API's object (json), or its keys as one CSV row; markdown is a FIELD | VALUE table.",
+                                                    examples: ["show", "show job", "show run 902 --json", "show job --fields id,name,execute_steps"],
+                                                    rawFields: true)
     @Argument("LEVEL", .contextLevel) var levelWord: String?
     @Argument("ID") var explicit: String?
     @OptionGroup var output: OutputOptions
@@ -35,31 +38,25 @@ struct ShowCommand: ShellCommand {
             return entry.id
         }
         let raw: JSONValue
+        let data = DataOutput(session, output, command: "show")
         switch level {
         case .account:
             raw = try await client.account(id: try await id()).raw
         case .project:
             raw = try await client.project(accountID: try session.requireAccount(), id: try await id()).raw
         case .environment:
-            let environmentID = try await id()
-            raw = try await client.environment(accountID: try session.requireAccount(),
-                                               projectID: context.project?.id ?? 0, id: environmentID).raw
+            let environmentID: Int
+            if let explicit, let number = Int(explicit) { environmentID = number } else { environmentID = try await id() }
+            raw = try await resolver.environmentObject(id: environmentID, project: context.project?.id).raw
         case .job:
             raw = try await client.job(accountID: try session.requireAccount(), id: try await id()).raw
         case .run:
             let runID = try await id()
             let run = try await client.run(accountID: try session.requireAccount(), id: runID, include: [.trigger, .job, .runSteps])
-            if !output.wantsJSON(in: session) {
-                RunDetailText.print(run, to: session.console)
-                return 0
-            }
-            raw = run.raw
+            try data.printRecord(run.raw) { RunDetailText.print(run, to: session.console) }
+            return 0
         }
-        if output.wantsJSON(in: session) {
-            session.console.line(raw.prettyText)
-        } else {
-            ObjectOutput.print(raw, session: session)
-        }
+        try data.printRecord(raw) { ObjectOutput.print(raw, session: session) }
         return 0
     }
 
@@ -115,6 +112,7 @@ enum RunDetailText {
         var lines: [(String, String)] = [("run", String(run.id))]
         if let job = run.job { lines.append(("job", "\(job.id) \(job.name ?? "")")) } else if let jobID = run.jobID { lines.append(("job", String(jobID))) }
         lines.append(("status", (run.status?.name ?? "unknown") + (run.statusMessage.map { " (\($0))" } ?? "")))
+        let statusStyle = StatusStyle.of(run.status)
         if let created = run.createdAt { lines.append(("created", TimeText.short(created))) }
         if let started = run.startedAt { lines.append(("started", TimeText.short(started))) }
         if let finished = run.finishedAt { lines.append(("finished", TimeText.short(finished))) }
@@ -125,13 +123,20 @@ enum RunDetailText {
         if let version = run.dbtVersion { lines.append(("dbt", version)) }
         if let href = run.href { lines.append(("url", href)) }
         if run.status == .error { lines.append(("retry", run.canRetry == true ? "possible ('retry')" : (run.retryNotSupportedReason ?? "not possible"))) }
-        for (key, value) in lines { console.line((key + ":").padding(16) + value) }
+        for (key, value) in lines {
+            var line = ConsoleText((key + ":").padding(16))
+            line.append(value, style: key == "status" ? statusStyle : nil)
+            console.line(line)
+        }
         let steps = run.steps.sorted { ($0.index ?? 0) < ($1.index ?? 0) }
         guard !steps.isEmpty else { return }
         console.line("steps:")
         for step in steps {
             let mark = step.status == .error ? "✗" : (step.status == .success ? "✓" : "·")
-            console.line("  \(step.index ?? 0) \(mark) \((step.status?.name ?? "").padding(9))\(TimeText.duration(step.duration).leftPadded(6))  \(step.name ?? "")")
+            var line = ConsoleText("  \(step.index ?? 0) ")
+            line.append("\(mark) \((step.status?.name ?? "").padding(9))", style: StatusStyle.of(step.status))
+            line.append("\(TimeText.duration(step.duration).leftPadded(6))  \(step.name ?? "")")
+            console.line(line)
         }
     }
 }

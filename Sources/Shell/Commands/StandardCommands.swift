@@ -11,6 +11,7 @@ extension CommandRegistry {
         CatalogBrowseCommand.self, CatalogShowCommand.self, CatalogSearchCommand.self,
         JobExportCommand.self, JobImportCommand.self, JobCreateCommand.self, JobUpdateCommand.self, JobDeleteCommand.self,
         APICommand.self, QueryCommand.self,
-        SetCommand.self, HistoryCommand.self, HelpCommand.self, ExitCommand.self,
+        WatchCommand.self, LetCommand.self, UnsetCommand.self, EchoCommand.self, AliasCommand.self, UnaliasCommand.self,
+        SetCommand.self, HistoryCommand.self, ClearCommand.self, LoginCommand.self, HelpCommand.self, ExitCommand.self,
     ])
 }

@@ -2,7 +2,8 @@ import DbtCloud
 import TerminalText
 
 struct StepsCommand: ShellCommand {
-    static let configuration = CommandConfiguration("steps", summary: "the steps of a run: index, name, status, duration; the failing step marked")
+    static let configuration = CommandConfiguration("steps", summary: "the steps of a run: index, name, status, duration; the failing step marked",
+                                                    fields: StepRow.fields.map(\.key), rawFields: true)
     @Argument("RUN", .run) var runRef: String?
     @OptionGroup var output: OutputOptions
 
@@ -13,34 +14,42 @@ struct StepsCommand: ShellCommand {
         let steps = run.steps.sorted { ($0.index ?? 0) < ($1.index ?? 0) }
         session.listings.store(steps.compactMap { step in step.index.map { .init(id: String($0), label: step.name ?? "") } },
                                for: .steps(run: runID))
-        if output.wantsJSON(in: session) {
-            session.console.line(JSONValue.array(steps.map(\.raw)).prettyText)
-            return 0
-        }
-        if steps.isEmpty {
-            session.console.errorLine("run \(runID) has no steps yet (\(run.status?.name ?? "unknown"))")
-            return 0
-        }
-        let rows = steps.map { step -> [String] in
-            let mark = step.status == .error ? "✗" : (step.status == .success ? "✓" : " ")
-            return [String(step.index ?? 0), mark + " " + (step.status?.name ?? ""), TimeText.duration(step.duration), step.name ?? ""]
-        }
-        session.printTable(Table(headers: ["#", "STATUS", "DURATION", "NAME"], rows: rows, numeric: [0, 2]))
-        if let failed = steps.first(where: { $0.status == .error }) {
+        try ListingOutput(fields: StepRow.fields, raw: \.raw).print(
+            steps, output: output, session: session,
+            emptyMessage: "run \(runID) has no steps yet (\(run.status?.name ?? "unknown"))", command: "steps")
+        if output.format(in: session) == .table, let failed = steps.first(where: { $0.status == .error }) {
             session.console.errorLine("step \(failed.index ?? 0) failed; next: 'logs --failed', 'failures'")
         }
         return 0
     }
 }
 
+enum StepRow {
+    static var fields: [DataField<RunStep>] {
+        [
+            .init("index", .init("#", alignment: .right, priority: 0, truncates: false)) { $0.index.map(JSONValue.int) ?? .null },
+            .init("status_name", .init("STATUS", priority: 0, truncates: false),
+                  text: { step in (step.status == .error ? "✗ " : step.status == .success ? "✓ " : "  ") + (step.status?.name ?? "") },
+                  style: { StatusStyle.of($0.status) }) { $0.status.map { .string($0.name) } ?? .null },
+            .init("duration", .init("DURATION", alignment: .right, priority: 2, truncates: false),
+                  text: { TimeText.duration($0.duration) }) { $0.raw["duration"] ?? .null },
+            .init("name", .init("NAME", priority: 1, minimumWidth: 14)) { $0.raw["name"] ?? .null },
+        ]
+    }
+}
+
 struct LogsCommand: ShellCommand {
-    static let configuration = CommandConfiguration("logs", summary: "a step's log (default: the failing step, else the last)",
-                                                    examples: ["logs --failed", "logs 2 --tail 40", "logs --debug --failed"])
+    static let configuration = CommandConfiguration(
+        "logs", summary: "a step's log (default: the failing step, else the last)",
+        discussion: "The table format prints the log as dbt wrote it (its colours on a terminal). The other formats have a row per line, without colour codes: json is {run_id, step, lines: [{line, text}]}, jsonl and csv a line each; markdown a fenced block.",
+        examples: ["logs --failed", "logs 2 --tail 40", "logs --debug --failed", "logs --failed --output jsonl"],
+        fields: LogLine.fields.map(\.key))
     @Argument("STEP", .step) var stepText: String?
     @Flag("failed", help: "the step that failed") var failedStep: Bool
     @Flag("debug", help: "the full debug log instead of the console log") var debug: Bool
     @Option("tail", valueName: "N", help: "only the last N lines") var tail: Int?
     @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
+    @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
@@ -75,7 +84,35 @@ struct LogsCommand: ShellCommand {
             text = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(tail).joined(separator: "\n")
         }
         session.console.errorLine("step \(step.index ?? 0): \(step.name ?? "") (\(step.status?.name ?? "unknown"))")
-        session.console.out(.log(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"))
+        let data = DataOutput(session, output, command: "logs")
+        let plain = ConsoleText.log(text).plain
+        if data.format == .markdown, output.fields == nil {
+            data.emit(DelimitedText.fenced(plain))
+            return 0
+        }
+        var lines = plain.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        let stepObject: JSONValue = .object([
+            "index": step.index.map(JSONValue.int) ?? .null, "name": step.name.map(JSONValue.string) ?? .null,
+            "status_name": step.status.map { .string($0.name) } ?? .null,
+        ])
+        try data.print(DataRows(lines.enumerated().map { LogLine(number: $0.offset + 1, text: $0.element) }, fields: LogLine.fields),
+                       document: { .object(["run_id": .int(runID), "step": stepObject, "lines": $0]) }) {
+            session.console.out(.log(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"))
+        }
         return 0
+    }
+}
+
+/// One line of a log, for the formats that have rows.
+struct LogLine {
+    let number: Int
+    let text: String
+
+    static var fields: [DataField<LogLine>] {
+        [
+            .init("line", .init("LINE", alignment: .right, priority: 0, truncates: false)) { .int($0.number) },
+            .init("text", .init("TEXT", priority: 1)) { .string($0.text) },
+        ]
     }
 }

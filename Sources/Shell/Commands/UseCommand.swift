@@ -60,9 +60,7 @@ struct ContextFollower {
             if context.project == nil { context.project = .init(id: projectID) }
         }
         if let environmentID = job.environmentID, environmentID != context.environment?.id {
-            let environment = try? await session.api().environment(accountID: try session.requireAccount(),
-                                                                    projectID: job.projectID ?? context.project?.id ?? 0,
-                                                                    id: environmentID)
+            let environment = try? await resolver.environmentObject(id: environmentID, project: job.projectID ?? context.project?.id)
             context.environment = .init(id: environmentID, name: environment?.name)
         }
         context.job = .init(id: job.id, name: job.name)

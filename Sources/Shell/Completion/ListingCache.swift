@@ -13,6 +13,22 @@ public final class ListingCache: Sendable {
         case steps(run: Int)
         case artifacts(run: Int, step: Int?)
         case nodes(run: Int)
+        case relations(run: Int)
+
+        /// What the listing holds, as a loading message says it.
+        var noun: String {
+            switch self {
+            case .accounts: "accounts"
+            case .projects: "projects"
+            case .environments: "environments"
+            case .jobs: "jobs"
+            case .runs: "runs"
+            case .steps(let run): "the steps of run \(run)"
+            case .artifacts(let run, _): "the artifacts of run \(run)"
+            case .nodes(let run): "the nodes of run \(run)"
+            case .relations(let run): "the catalog of run \(run)"
+            }
+        }
     }
 
     public struct Item: Sendable, Equatable {
@@ -31,7 +47,10 @@ public final class ListingCache: Sendable {
 
     public let timeToLive: TimeInterval
     private let entries = Mutex<[Key: Entry]>([:])
-    private let refreshing = Mutex<Set<Key>>([])
+    /// Refreshes running, with when they started.
+    private let refreshing = Mutex<[Key: Date]>([:])
+    /// Why the last refresh of a key failed, until one succeeds.
+    private let failures = Mutex<[Key: any Error]>([:])
 
     public init(timeToLive: TimeInterval = 60) {
         self.timeToLive = timeToLive
@@ -57,11 +76,30 @@ public final class ListingCache: Sendable {
     /// Starts `load` unless a refresh of `key` is already running; returns the task.
     @discardableResult
     public func refresh(_ key: Key, load: @escaping @Sendable () async throws -> [Item]) -> Task<Void, Never>? {
-        let started = refreshing.withLock { $0.insert(key).inserted }
+        let started = refreshing.withLock { running in
+            guard running[key] == nil else { return false }
+            running[key] = Date()
+            return true
+        }
         guard started else { return nil }
         return Task.detached { [self] in
-            defer { _ = refreshing.withLock { $0.remove(key) } }
-            if let items = try? await load() { store(items, for: key) }
+            defer { _ = refreshing.withLock { $0.removeValue(forKey: key) } }
+            do {
+                store(try await load(), for: key)
+                _ = failures.withLock { $0.removeValue(forKey: key) }
+            } catch {
+                failures.withLock { $0[key] = error }
+            }
         }
+    }
+
+    /// When the running refresh of `key` started; nil when none runs.
+    public func loadingSince(_ key: Key) -> Date? {
+        refreshing.withLock { $0[key] }
+    }
+
+    /// Why the last refresh of `key` failed; nil when it succeeded or none ran.
+    public func failure(for key: Key) -> (any Error)? {
+        failures.withLock { $0[key] }
     }
 }

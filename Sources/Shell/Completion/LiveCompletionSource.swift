@@ -10,10 +10,25 @@ struct LiveCompletionSource: CompletionSource {
 
     func items(for kind: ArgumentKind, matching word: String, session: Session) -> [CompletionItem] {
         guard session.services.client != nil, let key = ListingKeys.key(for: kind, context: session.context) else { return [] }
-        if let items = session.listings.items(for: key) { return Self.match(items, word) }
+        let match: ([ListingCache.Item]) -> [CompletionItem] = { items in
+            kind == .artifactPath ? PathCompletion.items(items.map(\.id), typed: word) : Self.match(items, word)
+        }
+        if let items = session.listings.items(for: key) { return match(items) }
         let task = session.listings.refresh(key) { try await ListingLoader(session: session).load(key) }
         if let task { Self.wait(for: task, upTo: missDeadline) }
-        return Self.match(session.listings.anyItems(for: key) ?? [], word)
+        return match(session.listings.anyItems(for: key) ?? [])
+    }
+
+    /// `loading runs from dbt Cloud… 3s`, or why the last load failed, in one line.
+    func message(for kind: ArgumentKind, session: Session) -> String? {
+        guard session.services.client != nil, let key = ListingKeys.key(for: kind, context: session.context) else { return nil }
+        if let since = session.listings.loadingSince(key) {
+            let seconds = max(0, Int(Date().timeIntervalSince(since).rounded(.down)))
+            return "loading \(key.noun) from dbt Cloud… \(seconds)s (TAB again to see them)"
+        }
+        guard let failure = session.listings.failure(for: key) else { return nil }
+        let message = ErrorReport.failure(for: failure).message
+        return "cannot list \(key.noun): " + (session.services.token.map { $0.redact(message) } ?? message)
     }
 
     static func wait(for task: Task<Void, Never>, upTo seconds: TimeInterval) {
@@ -40,6 +55,28 @@ struct LiveCompletionSource: CompletionSource {
     }
 }
 
+/// Artifact paths completed one folder at a time, as a shell completes file names:
+/// `comp<TAB>` gives `compiled/`, then its entries.
+enum PathCompletion {
+    static func items(_ paths: [String], typed: String) -> [CompletionItem] {
+        let folder = typed.lastIndex(of: "/").map { String(typed[...$0]) } ?? ""
+        var seen = Set<String>()
+        var items: [CompletionItem] = []
+        for path in paths where path.hasPrefix(typed) {
+            let rest = path.dropFirst(folder.count)
+            let item: CompletionItem
+            if let slash = rest.firstIndex(of: "/") {
+                let name = String(rest[...slash])
+                item = CompletionItem(folder + name, display: name, appendsSpace: false)
+            } else {
+                item = CompletionItem(path, display: String(rest))
+            }
+            if seen.insert(item.replacement).inserted { items.append(item) }
+        }
+        return items
+    }
+}
+
 enum ListingKeys {
     static func key(for kind: ArgumentKind, context: ShellContext) -> ListingCache.Key? {
         switch kind {
@@ -53,6 +90,7 @@ enum ListingKeys {
         case .step: return context.run.map { .steps(run: $0.id) }
         case .artifactPath: return context.run.map { .artifacts(run: $0.id, step: nil) }
         case .node: return context.run.map { .nodes(run: $0.id) }
+        case .relation: return context.run.map { .relations(run: $0.id) }
         default: return nil
         }
     }
@@ -91,6 +129,12 @@ struct ListingLoader {
             let store = ArtifactStore(session: session)
             let results = try await store.runResults(runID: run, step: nil)
             return results.results.map { .init(id: NodeNames.shortName($0.uniqueID), label: $0.status.rawValue) }
+        case .relations(let run):
+            let (data, _) = try await ArtifactStore(session: session).data(runID: run, path: "catalog.json", step: nil)
+            let catalog = try Catalog.decode(data)
+            return (catalog.nodes + catalog.sources).map {
+                .init(id: NodeNames.shortName($0.uniqueID), label: NodeNames.resourceType(of: $0.uniqueID))
+            }
         }
     }
 }

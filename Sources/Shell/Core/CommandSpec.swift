@@ -9,12 +9,16 @@ public enum ArgumentKind: Sendable, Equatable {
     case step
     case artifactPath
     case node
+    /// A relation of the run's catalog.json (models, seeds, snapshots, sources).
+    case relation
     case contextLevel
     case settingKey
     case settingValue
     case runStatus
     case httpMethod
     case verb
+    /// The name of an alias (`unalias`).
+    case alias
 }
 
 /// An option as declared by `@Option` or `@Flag`.
@@ -81,6 +85,13 @@ public struct CommandSpec: Sendable {
     /// True when the command changes dbt Cloud (refused under `--readonly`).
     public var mutates: Bool
     public var examples: [String]
+    /// What `--fields` chooses from; `rawFields`: also any key of the API's objects.
+    public var fields: [String]
+    public var rawFields: Bool
+    /// From the first argument on, every word is an argument (`watch runs --status running`).
+    public var optionsEndAtFirstArgument: Bool
+    /// Every word is an argument, `-x` and `--help` included (`echo`).
+    public var argumentsOnly: Bool
 
     init(_ configuration: CommandConfiguration, declarations: [DeclaredElement]) {
         name = configuration.name
@@ -89,6 +100,10 @@ public struct CommandSpec: Sendable {
         discussion = configuration.discussion
         mutates = configuration.mutates
         examples = configuration.examples
+        fields = configuration.fields
+        rawFields = configuration.rawFields
+        optionsEndAtFirstArgument = configuration.optionsEndAtFirstArgument
+        argumentsOnly = configuration.argumentsOnly
         positionals = declarations.compactMap { if case .positional(let spec) = $0 { spec } else { nil } }
         flags = declarations.compactMap { if case .flag(let spec) = $0 { spec } else { nil } }
     }
@@ -97,6 +112,7 @@ public struct CommandSpec: Sendable {
     public var allFlags: [FlagSpec] { flags + [FlagSpec.help] }
 
     public var usage: String {
-        ([name] + positionals.map(\.usage) + flags.map(\.usage)).joined(separator: " ")
+        let parts = optionsEndAtFirstArgument ? flags.map(\.usage) + positionals.map(\.usage) : positionals.map(\.usage) + flags.map(\.usage)
+        return ([name] + parts).joined(separator: " ")
     }
 }

@@ -20,15 +20,35 @@ struct EntityResolver {
         return try pick(text, kind: "project", from: projects.map { ($0.id, $0.name) })
     }
 
+    /// An environment of the context's project, by id, name or prefix; an id is looked up in
+    /// the whole account, so that its own project is known.
     func environment(_ text: String) async throws -> (entry: ShellContext.Entry, projectID: Int?) {
         let client = try session.api()
         let account = try session.requireAccount()
-        let project = session.context.project?.id
+        let project = Int(text) == nil ? session.context.project?.id : nil
         let environments = try await client.environments(accountID: account, projectID: project).collect()
         session.listings.store(.items(of: environments),
                                for: .environments(account: account, project: project))
         let entry = try pick(text, kind: "environment", from: environments.map { ($0.id, $0.name) })
         return (entry, environments.first { $0.id == entry.id }?.projectID)
+    }
+
+    /// One environment by id: through `project` when given and right, else found in the
+    /// account's environments (an environment's path needs its own project).
+    func environmentObject(id: Int, project: Int?) async throws -> Environment {
+        let client = try session.api()
+        let account = try session.requireAccount()
+        if let project {
+            do {
+                return try await client.environment(accountID: account, projectID: project, id: id)
+            } catch let error as DbtCloudError where error.kind == .notFound {}
+        }
+        let environments = try await client.environments(accountID: account).collect()
+        session.listings.store(.items(of: environments), for: .environments(account: account, project: nil))
+        guard let environment = environments.first(where: { $0.id == id }) else {
+            throw CommandFailure.apiRefused("no environment with id \(id) in this account (see 'environments')")
+        }
+        return environment
     }
 
     func job(_ text: String) async throws -> Job {

@@ -1,3 +1,5 @@
+import TerminalText
+
 enum HelpText {
     static func forCommand(_ spec: CommandSpec) -> String {
         var text = "usage: \(spec.usage)\n\n\(spec.summary)\n"
@@ -8,12 +10,30 @@ enum HelpText {
                 text += "  \(argument.name.padding(20))\(argument.help ?? describe(argument.kind))\n"
             }
         }
-        text += "\noptions:\n"
-        for flag in spec.allFlags {
-            var name = "--\(flag.name)"
-            if let short = flag.short { name = "-\(short), " + name }
-            if flag.value != nil { name += " \(flag.valueName)" }
-            text += "  \(name.padding(28))\(flag.help)\n"
+        // A command whose every word is an argument (`echo`) has no options, not even --help.
+        if !spec.argumentsOnly {
+            text += "\noptions:\n"
+            for flag in spec.allFlags {
+                var name = "--\(flag.name)"
+                if let short = flag.short { name = "-\(short), " + name }
+                if flag.value != nil { name += " \(flag.valueName)" }
+                text += "  \(name.padding(28))\(flag.help)\n"
+            }
+        }
+        if !spec.fields.isEmpty || spec.rawFields {
+            text += "\nfields (--fields A,B,…: the table's columns, the keys of JSON and CSV):\n"
+            var line = " "
+            for field in spec.fields {
+                if line.count + field.count + 2 > 78 {
+                    text += line + "\n"
+                    line = " "
+                }
+                line += " " + field + (field == spec.fields.last ? "" : ",")
+            }
+            if !spec.fields.isEmpty { text += line + "\n" }
+            if spec.rawFields {
+                text += spec.fields.isEmpty ? "  any key of the API's object\n" : "  and any key of the API's objects (which --json prints whole)\n"
+            }
         }
         if !spec.examples.isEmpty {
             text += "\nexamples:\n" + spec.examples.map { "  \($0)\n" }.joined()
@@ -22,16 +42,33 @@ enum HelpText {
         return text
     }
 
-    static func overview(_ registry: CommandRegistry) -> String {
+    static func overview(_ registry: CommandRegistry, aliases: [String: String] = [:]) -> String {
         var text = "dbtsh: a shell for dbt Cloud. Commands act on the context (see 'context').\n\n"
         let configurations = registry.commands.map { $0.configuration }
-        let width = min(24, (configurations.map(\.name.count).max() ?? 10) + 2)
-        for configuration in configurations {
-            text += "  \(configuration.name.padding(width))\(configuration.summary)\n"
+        text += summaries(of: configurations)
+        if !aliases.isEmpty {
+            let width = min(24, (configurations.map(\.name.count).max() ?? 10) + 2)
+            text += "\naliases:\n"
+            for name in aliases.keys.sorted() {
+                text += "  \(name.padding(width))\(VisibleControls.escaping(aliases[name] ?? "", .singleLine))\n"
+            }
         }
-        text += "\n'help VERB' or 'VERB --help' for details. Ctrl-C stops a command, Ctrl-D leaves.\n"
+        text += "\n'help VERB' or 'VERB --help' for details; 'help language' for ;, |, >, $?, variables and aliases.\n"
+        text += "Ctrl-C stops a command, Ctrl-D leaves.\n"
         text += "\n" + ExitCode.summary() + "\n"
         return text
+    }
+
+    /// `help job`: the commands that begin with `verb`, with their summaries.
+    static func group(_ verb: String, _ registry: CommandRegistry) -> String {
+        let configurations = registry.commands.map { $0.configuration }.filter { $0.name.hasPrefix(verb + " ") }
+        return summaries(of: configurations)
+            + "\n'help \(verb) VERB' or '\(verb) VERB --help' for details.\n"
+    }
+
+    private static func summaries(of configurations: [CommandConfiguration]) -> String {
+        let width = min(24, (configurations.map(\.name.count).max() ?? 10) + 2)
+        return configurations.map { "  \($0.name.padding(width))\($0.summary)\n" }.joined()
     }
 
     private static func describe(_ kind: ArgumentKind) -> String {
@@ -44,6 +81,7 @@ enum HelpText {
         case .step: return "step index"
         case .artifactPath: return "artifact path, e.g. run_results.json"
         case .node: return "node name or unique id"
+        case .relation: return "relation (model, seed, snapshot or source) name or unique id"
         case .contextLevel: return "account, project, environment, job or run"
         case .choice(let options): return options.joined(separator: " | ")
         case .file: return "file path"
@@ -54,6 +92,7 @@ enum HelpText {
         case .settingKey: return Settings.keys.joined(separator: ", ")
         case .settingValue: return "value"
         case .verb: return "command"
+        case .alias: return "alias name"
         case .text: return "text"
         }
     }

@@ -8,7 +8,6 @@ public final class Session: Sendable {
     public let console: Console
     public let interactive: Bool
     public let historyFile: URL?
-    public let services: Services
     /// The commands this session runs, completes and documents.
     public let registry: CommandRegistry
     public let completionSource: any CompletionSource
@@ -22,8 +21,11 @@ public final class Session: Sendable {
     struct State {
         var context = ShellContext()
         var settings = Settings()
+        var services: Services
         var exitRequest: Int32?
         var subShell: (any SubShell)?
+        var language = LanguageState()
+        var interruptionNote: String?
     }
 
     public init(console: Console, interactive: Bool, settings: Settings = Settings(),
@@ -31,12 +33,44 @@ public final class Session: Sendable {
                 registry: CommandRegistry = .standard) {
         self.console = console
         console.colour = settings.color
-        self.services = services
         self.registry = registry
         self.completionSource = LiveCompletionSource()
         self.interactive = interactive
         self.historyFile = historyFile
-        self.state = Mutex(State(context: context, settings: settings))
+        self.state = Mutex(State(context: context, settings: settings, services: services))
+    }
+
+    /// What the session talks to; replaced by `login`.
+    public var services: Services {
+        get { state.withLock { $0.services } }
+        set { state.withLock { $0.services = newValue } }
+    }
+
+    /// `$?`, variables, aliases and the script's arguments (README "The shell language").
+    var language: LanguageState {
+        get { state.withLock { $0.language } }
+        set { state.withLock { $0.language = newValue } }
+    }
+
+    func updateLanguage<T>(_ change: (inout LanguageState) throws -> T) rethrows -> T {
+        try state.withLock { try change(&$0.language) }
+    }
+
+    /// `$?`: the status of the last command.
+    public var lastStatus: Int32 {
+        get { state.withLock { $0.language.lastStatus } }
+        set { state.withLock { $0.language.lastStatus = newValue } }
+    }
+
+    /// `$0` and `$1`… for a script run as `dbtsh FILE ARG…` (or `dbtsh -c TEXT ARG…`).
+    public func setScript(name: String, arguments: [String]) {
+        state.withLock { $0.language.script = Frame(name: name, arguments: arguments) }
+    }
+
+    /// The environment `${env:NAME}` and `~` read (the process's by default).
+    public var environment: [String: String] {
+        get { state.withLock { $0.language.environment } }
+        set { state.withLock { $0.language.environment = newValue } }
     }
 
     public var context: ShellContext {
@@ -70,8 +104,22 @@ public final class Session: Sendable {
         set { state.withLock { $0.exitRequest = newValue } }
     }
 
-    /// The prompt, with any control character of a name from the network made visible.
-    public var prompt: String { VisibleControls.escaping(subShell?.prompt ?? context.prompt, .singleLine) }
+    /// The prompt, sized to the terminal, with any control character of a name from the
+    /// network made visible.
+    public var prompt: String {
+        if let subShell { return VisibleControls.escaping(subShell.prompt, .singleLine) }
+        let accounts = (listings.anyItems(for: .accounts) ?? []).compactMap { item in
+            Int(item.id).map { ShellContext.Entry(id: $0, name: item.label.isEmpty ? nil : item.label) }
+        }
+        return VisibleControls.escaping(context.prompt(width: console.width, accounts: accounts), .singleLine)
+    }
+
+    /// What a command leaves going when Ctrl-C stops it (`run --wait`: the run goes on), said
+    /// by the loop that stopped it. Set while the command runs; cleared when it ends by itself.
+    public var interruptionNote: String? {
+        get { state.withLock { $0.interruptionNote } }
+        set { state.withLock { $0.interruptionNote = newValue } }
+    }
 
     /// A mode such as `catalog browse` that takes the following lines until it leaves.
     public var subShell: (any SubShell)? { state.withLock { $0.subShell } }

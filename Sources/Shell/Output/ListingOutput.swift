@@ -1,30 +1,33 @@
 import DbtCloud
 import Foundation
 
-/// Prints a listing as a table, or as the API's `data` (an array of raw objects) in JSON.
+/// A listing of API objects: fields for the table and the other formats, and the API's
+/// object of each item for JSON (the contract: `--json` prints the API's `data`).
 struct ListingOutput<Item> {
-    let columns: [String]
-    let numeric: Set<Int>
-    let row: (Item) -> [String]
+    let fields: [DataField<Item>]
     let raw: (Item) -> JSONValue
 
-    init(columns: [String], numeric: Set<Int> = [0], row: @escaping (Item) -> [String], raw: @escaping (Item) -> JSONValue) {
-        self.columns = columns
-        self.numeric = numeric
-        self.row = row
+    init(fields: [DataField<Item>], raw: @escaping (Item) -> JSONValue) {
+        self.fields = fields
         self.raw = raw
     }
 
-    func print(_ items: [Item], output: OutputOptions, session: Session, emptyMessage: String) {
-        if output.wantsJSON(in: session) {
-            session.console.line(JSONValue.array(items.map(raw)).prettyText)
-            return
+    /// Columns named by their headers (keys: the headers in snake_case), all of equal importance.
+    init(columns: [String], numeric: Set<Int> = [0], row: @escaping (Item) -> [String], raw: @escaping (Item) -> JSONValue) {
+        self.fields = columns.enumerated().map { index, header in
+            DataField(header.lowercased().replacingOccurrences(of: " ", with: "_"),
+                      Table.Column(header, alignment: numeric.contains(index) ? .right : .left)) { item in
+                let cells = row(item)
+                return index < cells.count ? .string(cells[index]) : .null
+            }
         }
-        if items.isEmpty {
-            session.console.errorLine(emptyMessage)
-            return
-        }
-        session.printTable(Table(headers: columns, rows: items.map(row), numeric: numeric))
+        self.raw = raw
+    }
+
+    func rows(_ items: [Item]) -> DataRows { DataRows(items, fields: fields, raw: raw) }
+
+    func print(_ items: [Item], output: OutputOptions, session: Session, emptyMessage: String, command: String = "--fields") throws {
+        try DataOutput(session, output, command: command).print(rows(items), emptyMessage: emptyMessage)
     }
 }
 

@@ -1,0 +1,115 @@
+import DbtCloud
+import Foundation
+import Sandbox
+@testable import Shell
+import TerminalText
+import Testing
+
+/// Issue 15.2: tables on narrow terminals and coloured statuses, through the interpreter on
+/// a terminal of 60 and 120 columns and through a pipe (no width).
+@Suite("tables: widths and colours", .sandbox())
+struct TableLayoutTests {
+    static func terminal(_ fixture: SandboxFixture, width: Int, colour: Bool = false) -> ShellHarness {
+        var settings = Settings()
+        settings.color = colour
+        return fixture.shell(settings: settings, console: CapturingConsole(stdoutIsTerminal: true, stderrIsTerminal: true, width: width))
+    }
+
+    static func plain(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+    }
+
+    @Test("runs at 60 columns: whole dates, job names, the least important columns cut first")
+    func runsAtSixty() async throws {
+        try await SandboxFixture.with { fixture in
+            let shell = Self.terminal(fixture, width: 60)
+            let all = await shell.run("runs --all-jobs --limit 8")
+            let lines = all.stdoutLines
+            #expect(lines.allSatisfy { $0.count <= 60 }, "every line fits: \(all.stdout)")
+            #expect(lines.first?.hasPrefix(" ID  JOB") == true && lines.first?.contains("CREATED") == true, "\(all.stdout)")
+            let dates = lines.dropFirst().compactMap { $0.range(of: #"2026-\d\d-\d\d \d\d:\d\d"#, options: .regularExpression) }
+            #expect(dates.count == 8, "CREATED is never cut: \(all.stdout)")
+            #expect(!all.stdout.contains("-0…"), "\(all.stdout)")
+
+            let one = await shell.run("use job 43167; runs")
+            #expect(one.stdoutLines.first == " ID  STATUS   CREATED           DURATION  CAUSE", "no JOB column for one job: \(one.stdout)")
+            #expect(one.stdoutLines.dropFirst().allSatisfy { $0.count <= 60 && $0.contains("  Kicked off by sch") }, "\(one.stdout)")
+        }
+    }
+
+    @Test("jobs at 60 and 120 columns and through a pipe")
+    func jobsAtWidths() async throws {
+        try await SandboxFixture.with { fixture in
+            let narrow = await Self.terminal(fixture, width: 60).run("jobs --name Nightly")
+            #expect(narrow.stdoutLines.allSatisfy { $0.count <= 60 }, "\(narrow.stdout)")
+            #expect(narrow.stdoutLines.first?.contains("LAST RUN") == true, "the last run's status outranks its date: \(narrow.stdout)")
+            #expect(narrow.stdoutLines.last?.contains("Production") == true && narrow.stdoutLines.last?.contains("error") == true)
+
+            let wide = await Self.terminal(fixture, width: 120).run("jobs --name Nightly")
+            #expect(wide.stdoutLines == ["   ID  NAME           ENV         SCHEDULE                LAST RUN  FINISHED",
+                                         "43167  Nightly build  Production  At 02:00 AM, every day  error     2026-11-28 23:57"],
+                    "\(wide.stdout)")
+            let piped = await fixture.shell().run("jobs --name Nightly")
+            #expect(piped.stdout == wide.stdout, "a pipe gets the whole table")
+        }
+    }
+
+    @Test("failures: the SKIPPED table keeps its indent and fits at 60 and 120 columns")
+    func skippedTable() async throws {
+        try await SandboxFixture.with { fixture in
+            for width in [60, 120] {
+                let output = await Self.terminal(fixture, width: width).run("use run 902; failures")
+                let lines = output.stdoutLines
+                let start = try #require(lines.firstIndex { $0.hasPrefix("SKIPPED") }, "\(output.stdout)")
+                let end = try #require(lines.firstIndex { $0.hasPrefix("PASS=") }, "\(output.stdout)")
+                let table = Array(lines[(start + 1)..<end])
+                #expect(table.count == 15, "header and 14 rows, none wrapped, at \(width): \(output)")
+                #expect(table.allSatisfy { $0.hasPrefix("    ") && $0.count <= width }, "at \(width): \(table)")
+                #expect(table.first?.hasPrefix("    TYPE       NAME") == true)
+            }
+            let piped = await fixture.shell().run("use run 902; failures")
+            #expect(piped.stdout.contains("    test       accepted_values_dim_customers_customer_segment__prospect__one_time__repeat__vip  int_customer_order_history (error)"),
+                    "through a pipe nothing is cut: \(piped.stdout)")
+        }
+    }
+
+    @Test("statuses are coloured on a terminal with colour on, never otherwise")
+    func statusColours() async throws {
+        try await SandboxFixture.with { fixture in
+            let coloured = await Self.terminal(fixture, width: 120, colour: true).run("runs --job 43168 --all")
+            #expect(coloured.stdout.contains("\u{1B}[31merror\u{1B}[0m") || coloured.stdout.contains("\u{1B}[32msuccess"), "\(coloured.stdout.debugDescription)")
+            #expect(coloured.stdout.contains("\u{1B}[32msuccess"), "success is green")
+            #expect(coloured.stdout.contains("\u{1B}[2mcancelled"), "cancelled is dim: \(coloured.stdout.debugDescription)")
+            #expect(coloured.stdout.hasPrefix("\u{1B}[1m"), "the header is bold")
+            let failures = await Self.terminal(fixture, width: 120, colour: true).run("use run 902; failures; steps")
+            #expect(failures.stdout.contains("\u{1B}[31mERROR\u{1B}[0m") && failures.stdout.contains("\u{1B}[33mWARN"), "\(failures.stdout.prefix(200).debugDescription)")
+            #expect(failures.stdout.contains("\u{1B}[31m✗ error"), "a failed step is red")
+            let same = Self.plain(coloured.stdout)
+            for (name, shell) in [("colour off", Self.terminal(fixture, width: 120)), ("pipe", fixture.shell())] {
+                let output = await shell.run("runs --job 43168 --all")
+                #expect(!output.stdout.contains("\u{1B}"), "\(name): \(output.stdout.debugDescription)")
+                #expect(output.stdout == same, "\(name): the same text without colour")
+            }
+            var colour = Settings()
+            colour.color = true
+            let redirected = await fixture.shell(settings: colour).run("runs --job 43168 --all --output markdown")
+            #expect(!redirected.stdout.contains("\u{1B}"), "colour on, but not a terminal")
+        }
+    }
+
+    @Test("Table.layout: truncating columns shrink least important first; fixed columns go whole")
+    func layoutOrder() {
+        let columns = [Table.Column("ID", alignment: .right, priority: 0, truncates: false),
+                       Table.Column("NAME", priority: 1), Table.Column("DATE", priority: 2, truncates: false),
+                       Table.Column("NOTE", priority: 3)]
+        let natural = [4, 30, 16, 30]
+        #expect(Table.layout(columns, natural: natural, into: 200) == .init(visible: [0, 1, 2, 3], widths: natural))
+        // 86 wide: NOTE shrinks first, to its minimum, then NAME.
+        #expect(Table.layout(columns, natural: natural, into: 70).widths == [4, 30, 16, 14])
+        #expect(Table.layout(columns, natural: natural, into: 50).widths == [4, 16, 16, 8])
+        // Below every minimum: NOTE, then DATE go whole, and NAME takes the room back.
+        #expect(Table.layout(columns, natural: natural, into: 40) == .init(visible: [0, 1, 2], widths: [4, 16, 16, 30]))
+        #expect(Table.layout(columns, natural: natural, into: 20) == .init(visible: [0, 1], widths: [4, 14, 16, 30]))
+        #expect(Table.layout(columns, natural: natural, into: 5).visible == [0], "the most important column stays")
+    }
+}
