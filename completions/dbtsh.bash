@@ -163,10 +163,10 @@ _dbtsh() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--demo --no-color --verbose --readonly --version -h --help)
+    local -a non_repeating_flags=(--demo --no-color --verbose --readonly --norc --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(-c --host --account --project --profile --ca-file --output)
-    __dbtsh_offer_flags_options 1
+    local -a non_repeating_options=(-c --host --account --project --profile --ca-file --output --rc)
+    __dbtsh_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
@@ -193,11 +193,15 @@ _dbtsh() {
         __dbtsh_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''csv'$'\n''tsv'$'\n''markdown'
         return
         ;;
+    '--rc')
+        __dbtsh_add_completions -f
+        return
+        ;;
     esac
 
     # Offer positional completions
     case "${positional_number}" in
-    1)
+    *)
         __dbtsh_add_completions -f
         return
         ;;

@@ -20,7 +20,7 @@ function __dbtsh_parse_tokens -S
     set -l unparsed_tokens (__dbtsh_tokens -pc)
     switch $unparsed_tokens[1]
     case 'dbtsh'
-        __dbtsh_parse_subcommand 1 'c=' 'demo' 'host=' 'account=' 'project=' 'profile=' 'ca-file=' 'output=' 'no-color' 'verbose' 'readonly' 'version' 'h/help'
+        __dbtsh_parse_subcommand -r 1 'c=' 'demo' 'host=' 'account=' 'project=' 'profile=' 'ca-file=' 'output=' 'no-color' 'verbose' 'readonly' 'norc' 'rc=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __dbtsh_parse_subcommand -r 1 'version'
@@ -78,7 +78,7 @@ end
 
 complete -c 'dbtsh' -f
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" c' -s 'c' -d 'Run these commands, then exit.' -rfka ''
-complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_positional "dbtsh" -eq 1' -F
+complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_positional "dbtsh" -ge 1' -F
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" demo' -l 'demo' -d 'Run against the built-in sandbox: a local dbt Cloud with a demo account.'
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" host' -l 'host' -d 'dbt Cloud host: cloud.getdbt.com, emea.dbt.com, ab123.us1.dbt.com or a URL.' -rfka ''
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" account' -l 'account' -d 'Account id.' -rfka ''
@@ -89,6 +89,8 @@ complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "d
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" no-color' -l 'no-color' -d 'Never colour the output (also NO_COLOR).'
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" verbose' -l 'verbose' -d 'Trace HTTP requests on stderr (the token is redacted).'
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" readonly' -l 'readonly' -d 'Refuse every command that would change dbt Cloud (also DBT_CLOUD_READONLY=1).'
+complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" norc' -l 'norc' -d 'Do not run the start-up file ($XDG_CONFIG_HOME/dbtsh/rc) before the first prompt.'
+complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" rc' -l 'rc' -d 'Run this start-up file instead (also before a script or -c).' -rF
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" version' -l 'version' -d 'Show the version.'
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_flags_or_options "dbtsh" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'dbtsh' -n '__dbtsh_should_offer_completions_for_positional "dbtsh" -eq 2' -fa 'help' -d 'Show subcommand help information.'

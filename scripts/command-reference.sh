@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the README's command reference (Markdown) from the real `help` output of dbtsh:
-# `dbtsh --demo -c help`, then `help VERB` for every verb that list names.
+# `dbtsh --demo -c help`, then `help VERB` for every verb that list names, then `help language`.
 #
 #   scripts/command-reference.sh                  print the reference to stdout
 #   scripts/command-reference.sh --update FILE    replace the text between
@@ -40,6 +40,12 @@ reference() {
             help_of "$verb"
             echo '```'
         done
+    echo
+    echo '### `help language`'
+    echo
+    echo '```'
+    help_of language
+    echo '```'
 }
 
 case "${1:-}" in

@@ -9,11 +9,10 @@ public enum BlockingOutcome<T: Sendable>: Sendable {
 
 /// Runs `operation` in a task while the calling (main) thread waits, polling for Ctrl-C.
 ///
-/// A Ctrl-C pressed before the call is forgotten. On Ctrl-C the task is cancelled, given a
+/// A Ctrl-C still pending (pressed after the line was read) interrupts at once. On Ctrl-C the task is cancelled, given a
 /// moment to wind down, and `.interrupted` is returned. The operation must not need the
 /// main actor: the main thread is blocked until this returns.
 public func runBlocking<T: Sendable>(_ operation: @escaping @Sendable () async -> T) -> BlockingOutcome<T> {
-    Interrupts.clearPending()
     let result = BlockingResult<T>()
     let task = Task.detached {
         let value = await operation()

@@ -90,6 +90,10 @@ final class SpawnedProcess: RunningProcess {
         }
     }
 
+    func interrupt() {
+        kill(pid, SIGINT)
+    }
+
     /// The exit status, or 128 + the signal that ended it.
     static func waitForExit(of pid: pid_t) -> Int32 {
         var status: Int32 = 0

@@ -64,6 +64,23 @@ public final class StandardConsole: ConsoleDevice {
         }
     }
 
+    /// On a terminal: the prompt on standard error, then a line read with echo off (restored on
+    /// every path, Ctrl-C included). Elsewhere: a line of standard input, no prompt.
+    public func readSecretLine(prompt: ConsoleText, cancelled: () -> Bool) -> String? {
+        guard isatty(STDIN_FILENO) != 0 else { return readLine(cancelled: cancelled) }
+        var saved = termios()
+        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return nil }
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        guard tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0 else { return nil }
+        write(Data(prompt.plain.utf8), to: .err)
+        defer {
+            _ = tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+            write(Data("\n".utf8), to: .err)
+        }
+        return readLine(cancelled: cancelled)
+    }
+
     public func readAll(maximum: Int, cancelled: () -> Bool) -> Data {
         var data = Data()
         while data.count < maximum,

@@ -70,11 +70,11 @@ enum StoryBenchmarks {
     }
 
     private static func measure(_ line: String, _ interpreter: Interpreter, _ sandbox: SandboxServer) async -> Measured {
-        sandbox.requestLog.clear()
+        let before = sandbox.requestLog.entries().count
         let start = Spawner.now()
         let status = await interpreter.execute(line)
         let seconds = Spawner.now() - start
-        let requests = sandbox.requestLog.entries()
+        let requests = sandbox.requestLog.entries().dropFirst(before)
         let artifacts = requests.filter { $0.path.contains("/artifacts/") }
         return Measured(
             seconds: seconds, apiRequests: requests.count - artifacts.count, artifactRequests: artifacts.count,

@@ -20,11 +20,11 @@ struct BenchOptions {
     var completionIterations = 1000
     var pagingRuns = 5
     var storyRuns = 10
-    var only: Set<String> = ["startup", "script", "completion", "paging", "artifacts", "story"]
+    var only: Set<String> = ["startup", "script", "completion", "json", "paging", "artifacts", "story"]
     var out: String?
 
     static let usage = """
-    usage: dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only startup,script,completion,paging,artifacts,story,hostile] [--out FILE]
+    usage: dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only startup,script,completion,json,paging,artifacts,story,hostile] [--out FILE]
       hostile (not in the default set): a 1 GiB artifact's peak RSS, time to give up on silent and trickling servers
     """
 
@@ -105,7 +105,7 @@ func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
     var table = Table()
     let processes = ProcessBenchmarks(options: options, workDirectory: workDirectory)
 
-    if !options.only.isDisjoint(with: ["startup", "script", "completion"]) {
+    if !options.only.isDisjoint(with: ["startup", "script", "completion", "json"]) {
         let sandbox = try await SandboxServer.start(SandboxConfiguration())
         log("sandbox: \(sandbox.baseURL.absoluteString)")
         if options.only.contains("startup") {
@@ -128,6 +128,10 @@ func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
             log("3. completion")
             await InProcessBenchmarks.completion(sandbox: sandbox, iterations: options.completionIterations, into: &table)
             InProcessBenchmarks.apiPaths(iterations: options.completionIterations, into: &table)
+        }
+        if options.only.contains("json") {
+            log("3b. JSON readers")
+            await JSONReaderBenchmarks.run(sandbox: sandbox, iterations: options.completionIterations / 5, into: &table)
         }
         await sandbox.stop()
     }

@@ -8,10 +8,15 @@ struct DbtshCommand: ParsableCommand {
         commandName: "dbtsh",
         abstract: "A shell for dbt Cloud: sessions, runs, logs, artifacts and failures.",
         discussion: """
-        Interactive when stdin and stdout are terminals; otherwise reads commands from stdin.
-        Credentials: --host/--account/--profile, then DBT_CLOUD_API_TOKEN, DBT_CLOUD_ACCOUNT_ID,
-        DBT_CLOUD_HOST…, then the profiles file, then ~/.dbt/dbt_cloud.yml.
-        A script stops at its first failing command and exits with its code.
+        Interactive when stdin and stdout are terminals; otherwise reads commands from stdin. \
+        An interactive session first runs $XDG_CONFIG_HOME/dbtsh/rc (default ~/.config/dbtsh/rc).
+
+        Credentials: --host/--account/--profile, then DBT_CLOUD_API_TOKEN, DBT_CLOUD_ACCOUNT_ID, \
+        DBT_CLOUD_HOST…, then the profiles file, then ./dbt_project.yml's dbt-cloud: project-id, \
+        then ~/.dbt/dbt_cloud.yml; or 'login' in the shell.
+
+        A script stops at its first failing command and exits with its code; 'help language' \
+        inside dbtsh describes pipes, redirections, $?, variables and aliases.
 
         """ + "\n" + Shell.ExitCode.summary(width: 76),
         version: DbtshVersion.current
@@ -20,8 +25,17 @@ struct DbtshCommand: ParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("Run these commands, then exit.", valueName: "commands"))
     var commands: String?
 
-    @Argument(help: ArgumentHelp("A script file of dbtsh commands.", valueName: "file"), completion: .file())
-    var scriptFile: String?
+    @Argument(parsing: .captureForPassthrough,
+              help: ArgumentHelp("A script file of dbtsh commands, then its arguments ($1, $2… in the script; with -c, the arguments of the commands).",
+                                 valueName: "file [argument…]"),
+              completion: .file())
+    var script: [String] = []
+
+    /// The script file, unless `-c` gave the commands (then every word is an argument).
+    var scriptFile: String? { commands == nil ? script.first : nil }
+
+    /// `$1`, `$2`… of the script or of `-c`'s commands.
+    var scriptArguments: [String] { commands == nil ? Array(script.dropFirst()) : script }
 
     @Flag(help: "Run against the built-in sandbox: a local dbt Cloud with a demo account.")
     var demo = false
@@ -40,7 +54,19 @@ struct DbtshCommand: ParsableCommand {
     @Flag(help: "Refuse every command that would change dbt Cloud (also DBT_CLOUD_READONLY=1).")
     var readonly = false
 
+    @Flag(help: "Do not run the start-up file ($XDG_CONFIG_HOME/dbtsh/rc) before the first prompt.")
+    var norc = false
+
+    @Option(help: ArgumentHelp("Run this start-up file instead (also before a script or -c).", valueName: "file"), completion: .file())
+    var rc: String?
+
     mutating func run() throws {
+        // The words after the first argument are the script's, so help and version are caught here.
+        switch script.first {
+        case "-h", "--help": throw CleanExit.helpRequest(self)
+        case "--version": throw CleanExit.message(DbtshVersion.current)
+        default: break
+        }
         let launch = Launch(options: self, environment: ProcessInfo.processInfo.environment)
         let status = launch.start()
         throw ExitCode(status)

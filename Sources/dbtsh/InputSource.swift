@@ -16,6 +16,9 @@ enum InputSource {
     static func choose(commands: String?, scriptFile: String?) throws -> InputSource {
         if let commands { return .commandString(commands) }
         if let scriptFile {
+            if scriptFile.hasPrefix("-"), !FileManager.default.fileExists(atPath: scriptFile) {
+                throw Unreadable(description: "unknown option '\(scriptFile)'; see 'dbtsh --help'")
+            }
             guard FileManager.default.isReadableFile(atPath: scriptFile) else {
                 throw Unreadable(description: "cannot read script '\(scriptFile)': no such readable file")
             }
@@ -38,7 +41,8 @@ enum InputSource {
         }
     }
 
-    func makeReader(historyFile: URL?, historyPolicy: HistoryPolicy, interpreter: Interpreter) -> any LineReader {
+    /// `historyPolicy` is asked for each line: `login` may have changed the token to keep out.
+    func makeReader(historyFile: URL?, historyPolicy: @escaping @Sendable () -> HistoryPolicy, interpreter: Interpreter) -> any LineReader {
         switch self {
         case .commandString(let text):
             return ScriptLineReader(text: text)
@@ -53,7 +57,7 @@ enum InputSource {
                 programName: "dbtsh",
                 historyFile: historyFile,
                 completer: { completer.reply(to: $0) },
-                shouldRecord: { historyPolicy.shouldRecord($0) }
+                shouldRecord: { historyPolicy().shouldRecord($0) }
             )
         }
     }

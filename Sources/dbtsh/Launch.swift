@@ -31,8 +31,6 @@ struct Launch {
             console.errorLine("dbtsh: " + failure.message)
             return failure.exitCode
         }
-        defer { connection.close() }
-
         let historyFile = interactive ? HistoryLocation.defaultFile(environment: environment) : nil
         let session = Session(
             console: console,
@@ -42,19 +40,27 @@ struct Launch {
             historyFile: historyFile,
             services: connection.services
         )
+        defer { connection.close(clients: session.services.allClients) }
+        // Runs followed in the background end with the session, before the clients shut down.
+        defer { _ = runBlocking { await session.background.cancelAll() } }
+        session.setScript(name: options.scriptFile ?? "dbtsh", arguments: options.scriptArguments)
         let interpreter = Interpreter(session: session)
-        let driver = ShellDriver(interpreter: interpreter)
         if interactive, options.demo { DemoGreeting.print(to: console, width: Terminal.columns()) }
+        if interactive, session.services.client == nil { console.errorLine(session.services.missingClientReason) }
         if interactive { _ = runBlocking { await session.nameTheContext(waitingAtMost: 1.5) } }
 
-        let reader = input.makeReader(historyFile: historyFile, historyPolicy: HistoryPolicy(tokens: [connection.services.token].compactMap { $0 }),
+        if let startup = StartupFile.chosen(options: options, interactive: interactive, environment: environment) {
+            if let status = startup.run(interpreter: interpreter) { return status }
+        }
+
+        let reader = input.makeReader(historyFile: historyFile, historyPolicy: { HistoryPolicy(tokens: [session.services.token].compactMap { $0 }) },
                                       interpreter: interpreter)
         defer { reader.close() }
         if let interactiveReader = reader as? InteractiveLineReader {
             let notifier = interactiveReader.notifier
             session.notices.connect { notifier.post("[notice] " + $0) }
         }
-        return ReadEvalPrintLoop(driver: driver, reader: reader).run()
+        return ReadEvalPrintLoop(driver: ShellDriver(interpreter: interpreter, source: options.scriptFile), reader: reader).run()
     }
 
     private func initialSettings(interactive: Bool) -> Settings {

@@ -1,3 +1,4 @@
+import Config
 import DbtCloud
 import Foundation
 import LineEditor
@@ -31,12 +32,19 @@ struct SessionConnection {
         }
         let flags = CredentialFlags(host: options.connection.host, accountID: options.connection.account,
                                     projectID: options.connection.project, profile: options.connection.profile)
+        let resolver = CredentialResolver.forCurrentProcess(flags: flags)
         let resolved: ResolvedSettings
         do {
-            resolved = try CredentialResolver.forCurrentProcess(flags: flags).resolve()
+            resolved = try resolver.resolve()
         } catch {
             return .failure(ErrorReport.failure(for: error))
         }
+        let host = resolved.host
+        let connect: @Sendable (APIToken) throws -> DbtCloudClient = { [clientOptions] token in
+            try DbtCloudClient(host: host, token: token, options: clientOptions)
+        }
+        let profileName = resolved.profileName ?? options.connection.profile ?? environment["DBTSH_PROFILE"] ?? "default"
+        let profile = ProfileLocation(file: resolver.profilesFileURL, name: profileName)
         for warning in resolved.warnings { console.errorLine("warning: \(warning)") }
         var context = ShellContext()
         context.account = resolved.accountID.map { .init(id: $0) }
@@ -44,11 +52,14 @@ struct SessionConnection {
         context.environment = resolved.environmentID.map { .init(id: $0) }
         context.job = resolved.jobID.map { .init(id: $0) }
         guard let token = resolved.token, !token.isEmpty else {
-            return .success(SessionConnection(services: Services(cacheDirectory: cache, cacheMaxBytes: cacheMaxBytes), initialContext: context))
+            return .success(SessionConnection(services: Services(cacheDirectory: cache, cacheMaxBytes: cacheMaxBytes,
+                                                                 connect: connect, profile: profile),
+                                              initialContext: context))
         }
         do {
-            let client = try DbtCloudClient(host: resolved.host, token: token, options: clientOptions)
-            return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache, cacheMaxBytes: cacheMaxBytes),
+            let client = try connect(token)
+            return .success(SessionConnection(services: Services(client: client, token: token, cacheDirectory: cache,
+                                                                 cacheMaxBytes: cacheMaxBytes, connect: connect, profile: profile),
                                               initialContext: context))
         } catch {
             return .failure(ErrorReport.failure(for: error))
@@ -76,12 +87,16 @@ struct SessionConnection {
                 let host = try DbtHost.parse(sandbox.baseURL.absoluteString)
                 var demoOptions = clientOptions
                 demoOptions.caFile = nil
-                let client = try DbtCloudClient(host: host, token: APIToken(DemoWorld.token), options: demoOptions)
+                let connect: @Sendable (APIToken) throws -> DbtCloudClient = { [demoOptions] token in
+                    try DbtCloudClient(host: host, token: token, options: demoOptions)
+                }
+                let client = try connect(APIToken(DemoWorld.token))
                 var context = ShellContext()
                 context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics")
+                let demoCache = cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") }
                 var connection = SessionConnection(
-                    services: Services(client: client, token: APIToken(DemoWorld.token), cacheDirectory: cache.map { $0.appendingPathComponent("demo-\(ProcessInfo.processInfo.processIdentifier)") },
-                                      cacheMaxBytes: cacheMaxBytes),
+                    services: Services(client: client, token: APIToken(DemoWorld.token), cacheDirectory: demoCache,
+                                       cacheMaxBytes: cacheMaxBytes, connect: connect),
                     initialContext: context)
                 connection.sandbox = sandbox
                 return .success(connection)
@@ -91,11 +106,11 @@ struct SessionConnection {
         }
     }
 
-    func close() {
-        let client = services.client
+    /// Shuts down the session's clients (`login` may have made more than the first) and the sandbox.
+    func close(clients: [DbtCloudClient]) {
         let sandbox = self.sandbox
         _ = runBlocking {
-            await client?.shutdown()
+            for client in clients { await client.shutdown() }
             await sandbox?.stop()
         }
     }

@@ -262,6 +262,25 @@ final class PseudoTerminal {
         }
     }
 
+    /// Whether the terminal reads a line without echoing it: canonical mode with echo off, as
+    /// while a secret is read (libedit's raw mode has echo off too, but not canonical mode).
+    var readsASecret: Bool {
+        var mode = termios()
+        guard tcgetattr(master, &mode) == 0 else { return false }
+        return mode.c_lflag & tcflag_t(ICANON) != 0 && mode.c_lflag & tcflag_t(ECHO) == 0
+    }
+
+    /// Waits until the program reads a line without echo.
+    func waitForEchoOff(timeout: Double = 5) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !readsASecret {
+            if deadline.timeIntervalSinceNow <= 0 {
+                throw Failure(description: "the terminal kept echoing; output: \(transcript.debugDescription)")
+            }
+            _ = readAvailable(waitingUpTo: 0.005)
+        }
+    }
+
     func waitForCanonicalMode(timeout: Double = 5) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while isRaw {

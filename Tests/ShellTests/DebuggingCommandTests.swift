@@ -84,18 +84,17 @@ struct DebuggingCommandTests {
     @Test func explainOfAFinishedRunCostsThreeRequestsPlusItsArtifacts() async throws {
         try await SandboxFixture.with(stepSeconds: 0.05) { fixture in
             let shell = fixture.shell()
-            fixture.server.requestLog.clear()
             let first = await shell.run("explain 959")
             #expect(first.status == 0, "\(first)")
-            let requests = fixture.server.requestLog.entries()
+            let requests = shell.requests()
             let artifacts = requests.filter { $0.path.contains("/artifacts/") }
             #expect(requests.count - artifacts.count <= 3, "\(requests.map(\.path))")
             #expect(artifacts.map(\.path).sorted() == ["/api/v2/accounts/43/runs/959/artifacts/manifest.json",
                                                      "/api/v2/accounts/43/runs/959/artifacts/run_results.json"], "\(artifacts.map(\.path))")
-            fixture.server.requestLog.clear()
+            let before = requests.count
             let again = await shell.run("explain 959")
             #expect(again.stdout == first.stdout)
-            let second = fixture.server.requestLog.entries()
+            let second = Array(shell.requests().dropFirst(before))
             #expect(second.filter { $0.path.contains("/artifacts/") }.isEmpty, "artifacts of a finished run come from the disk cache: \(second.map(\.path))")
             #expect(second.count <= 3, "\(second.map(\.path))")
         }
@@ -222,10 +221,9 @@ struct DebuggingCommandTests {
     @Test func bisectOverThirtyRunsReadsAtMostSixRunResults() async throws {
         try await SandboxFixture.with(stepSeconds: 0.05) { fixture in
             let shell = fixture.shell()
-            fixture.server.requestLog.clear()
             let result = await shell.run("use job 43201; bisect int_customer_order_history")
             #expect(result.status == 0, "\(result)")
-            let reads = fixture.server.requestLog.entries().filter { $0.path.hasSuffix("/artifacts/run_results.json") }
+            let reads = shell.requests().filter { $0.path.hasSuffix("/artifacts/run_results.json") }
             #expect(reads.count <= 6, "⌈log2 30⌉ + 1: \(reads.map(\.path))")
             #expect(Set(reads.map(\.path)).count == reads.count, "each run's run_results once")
             let out = result.stdout
@@ -303,7 +301,7 @@ struct DebuggingCommandTests {
     }
 
     @Test func logsFollowPrintsTheRunningLogAsItGrowsUntilCtrlC() async throws {
-        try await withShell { shell, fixture in
+        try await withShell { shell, _ in
             let task = Task { await shell.run("logs --follow --run 976 --interval 100ms") }
             // The build log grows a line a second: wait for the first lines, then for one more.
             let first = try await Self.awaitLines(in: shell.console, moreThan: 0)
@@ -317,7 +315,7 @@ struct DebuggingCommandTests {
                     "what the shell says after 'interrupted: '")
             #expect(result.stdout.hasPrefix("07:55:50  Running with dbt=1.10.23\n"), "the step log from its start: \(result)")
             #expect(!result.stderr.contains("error:"), "\(result)")
-            #expect(fixture.requests(method: "POST", pathContains: "/cancel/").isEmpty, "following never cancels the run")
+            #expect(shell.requests(method: "POST", pathContains: "/cancel/").isEmpty, "following never cancels the run")
             let show = await shell.run("show run 976 --json")
             #expect(show.json?["status"]?.intValue == 3, "still running: \(show.stdout.prefix(200))")
             let full = await shell.run("logs 4 --run 976")

@@ -37,7 +37,13 @@ struct DeclarationTests {
         for flag in spec.flags { #expect(usage.contains("--\(flag.name)"), "\(name): usage misses --\(flag.name)") }
         let help = HelpText.forCommand(spec)
         #expect(help.hasPrefix("usage: \(usage)\n"))
-        for flag in spec.allFlags { #expect(help.contains("--\(flag.name)"), "\(name): help misses --\(flag.name)") }
+        if spec.argumentsOnly {
+            // Every word is an argument (`echo -n`, `let x --json`): no option, not even --help.
+            #expect(spec.flags.isEmpty, "\(name) takes every word as an argument, yet declares options")
+            #expect(!help.contains("--help"), "\(name): help offers --help, which it does not take")
+        } else {
+            for flag in spec.allFlags { #expect(help.contains("--\(flag.name)"), "\(name): help misses --\(flag.name)") }
+        }
     }
 
     @Test func commandNamesAndAliasesAreUnique() {
@@ -115,7 +121,7 @@ struct DeclarationTests {
             (ContextCommand.self, ["--output", "yaml"], "context: --output must be one of table, json, jsonl, csv, tsv, markdown, not 'yaml'"),
             (RetryCommand.self, ["--wiat"], "retry: unknown option --wiat (did you mean --wait?); see 'retry --help'"),
             (SQLCommand.self, [], "sql: missing NODE; usage: sql NODE [RUN] [--file run_results.json] [--manifest manifest.json] [--step N] [--run RUN] [--raw] [--diff] [--output FORMAT] [--json] [--fields A,B,…]"),
-            (UseCommand.self, ["job", "--json"], "use: unknown option --json; see 'use --help'"),
+            (UseCommand.self, ["job", "--json"], "use: unknown option --json (options: --help); see 'use --help'"),
         ]
         for (command, words, message) in cases {
             #expect(throws: CommandFailure.usage(message), "\(command.configuration.name) \(words)") {

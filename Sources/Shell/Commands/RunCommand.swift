@@ -62,10 +62,14 @@ struct RunCommand: ShellCommand {
 enum BackgroundRunWatch {
     static func start(accountID: Int, runID: Int, session: Session) {
         guard session.interactive, session.notices.isConnected, let client = try? session.api() else { return }
-        let interval = max(session.settings.interval, 3)
-        Task.detached {
+        let interval = Duration.seconds(max(session.settings.interval, 3))
+        session.background.start {
             for _ in 0..<2_000 {
-                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return  // the session ended
+                }
                 guard let run = try? await client.run(accountID: accountID, id: runID), run.isFinished else { continue }
                 let next = run.status == .error ? " (next: use run \(runID); failures)" : ""
                 session.notices.post("run \(runID) finished: \(run.status?.name ?? "unknown")\(next)")

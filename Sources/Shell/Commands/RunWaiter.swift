@@ -9,14 +9,21 @@ struct RunWaiter {
     let options: WaitTiming
     /// `--follow`: each step's log on stdout as it grows, instead of the progress line.
     var follow = false
-    /// When --timeout starts counting: before the run is even looked up.
-    let started = Date()
+    /// When --timeout starts counting: before the run is even looked up (a monotonic instant:
+    /// a clock change does not stretch or cut the wait).
+    let started = ContinuousClock.now
+
+    /// Seconds since `started`.
+    private var elapsed: TimeInterval {
+        let duration = ContinuousClock.now - started
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
 
     /// The run named by `text` (or the context's), looked up within --timeout: a server that
     /// does not answer cannot hold `wait` past it.
     func resolveRun(_ text: String?) async throws -> Int {
         let session = self.session
-        let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }
+        let remaining = options.timeout.map { $0 - elapsed }
         do {
             return try await Deadline.run(within: remaining) { try await session.requireRun(text) }
         } catch is Deadline.Expired {
@@ -44,7 +51,7 @@ struct RunWaiter {
         }
         var lastFailure: (any Error)?
         while true {
-            let remaining = options.timeout.map { $0 - Date().timeIntervalSince(started) }
+            let remaining = options.timeout.map { $0 - elapsed }
             if let remaining, remaining <= 0 { throw timedOut(runID) }
             do {
                 let run = try await Deadline.run(within: remaining) {
@@ -54,7 +61,7 @@ struct RunWaiter {
                 if let logs {
                     logs.printNew(of: run)
                 } else {
-                    progress.show(ProgressText.describe(run, elapsed: Date().timeIntervalSince(started)))
+                    progress.show(ProgressText.describe(run, elapsed: elapsed))
                 }
                 if run.isFinished {
                     progress.finish()
@@ -68,7 +75,7 @@ struct RunWaiter {
                 if lastFailure == nil { progress.note("dbt Cloud did not answer (\(error.kind)); still waiting") }
                 lastFailure = error
             }
-            let pause = min(options.interval, options.timeout.map { $0 - Date().timeIntervalSince(started) } ?? options.interval)
+            let pause = min(options.interval, options.timeout.map { $0 - elapsed } ?? options.interval)
             try await Task.sleep(nanoseconds: UInt64(max(0, pause) * 1_000_000_000))
         }
     }

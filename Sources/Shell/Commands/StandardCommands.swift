@@ -12,6 +12,7 @@ extension CommandRegistry {
         CatalogBrowseCommand.self, CatalogShowCommand.self, CatalogSearchCommand.self,
         JobExportCommand.self, JobImportCommand.self, JobCreateCommand.self, JobUpdateCommand.self, JobDeleteCommand.self,
         APICommand.self, QueryCommand.self,
-        SetCommand.self, HistoryCommand.self, ClearCommand.self, HelpCommand.self, ExitCommand.self,
+        WatchCommand.self, LetCommand.self, UnsetCommand.self, EchoCommand.self, AliasCommand.self, UnaliasCommand.self,
+        SetCommand.self, HistoryCommand.self, ClearCommand.self, LoginCommand.self, HelpCommand.self, ExitCommand.self,
     ])
 }

@@ -41,7 +41,14 @@ public struct Completer: Sendable {
         if let subShell = session.subShell {
             return CompletionResult(word: partial.currentWordRaw, items: subShell.complete(partial))
         }
-        let slot = CompletionSlot.find(words: partial.precedingWords, current: partial.currentWord, registry: registry)
+        // After `|` the words are the system shell's; after `>` a file's name.
+        guard partial.place == .command else { return CompletionResult(word: partial.currentWordRaw, items: []) }
+        if let variables = VariableNames.completing(partial.currentWordRaw, session: session) {
+            return CompletionResult(word: partial.currentWordRaw, items: variables)
+        }
+        let aliases = session.language.aliases
+        let words = CommandWords.resolving(partial.precedingWords, aliases: aliases, registry: registry)
+        let slot = CompletionSlot.find(words: words, current: partial.currentWord, registry: registry, aliases: aliases.keys.sorted())
         if let name = MultiWordName.find(slot: slot, partial: partial, textBeforeCursor: textBeforeCursor) {
             let items = candidates(for: slot, matching: name.typed)
             return CompletionResult(word: name.raw, items: items, message: items.isEmpty ? message(for: slot) : nil)
@@ -80,8 +87,8 @@ enum CompletionSlot: Equatable {
     case flags([String])
     case argument(ArgumentKind, command: [String])
 
-    static func find(words: [String], current: String, registry: CommandRegistry) -> CompletionSlot {
-        guard let verb = words.first else { return .words(registry.verbs) }
+    static func find(words: [String], current: String, registry: CommandRegistry, aliases: [String] = []) -> CompletionSlot {
+        guard let verb = words.first else { return .words(registry.verbs + aliases.filter { !registry.verbs.contains($0) }) }
         let subverbs = registry.subverbs(of: verb)
         guard let (command, consumed) = registry.lookup(words) else {
             return words.count == 1 && !subverbs.isEmpty ? .words(subverbs) : .nothing
@@ -110,6 +117,20 @@ enum CompletionSlot: Equatable {
         return .argument(command.completionKind(kinds[positionalCount], after: typed), command: words)
     }
 
+    /// How many of `arguments` are options (with their values) before the first argument.
+    static func leadingOptionCount(_ arguments: [String], spec: CommandSpec) -> Int {
+        var index = 0
+        while index < arguments.count, arguments[index].hasPrefix("-"), Int(arguments[index]) == nil {
+            let word = arguments[index]
+            index += 1
+            if word == "--" { break }
+            let name = word.hasPrefix("--") ? String(word.dropFirst(2)) : String(word.dropFirst())
+            let flag = spec.allFlags.first { $0.name == name || $0.short.map(String.init) == name }
+            if flag?.value != nil, !word.contains("=") { index += 1 }
+        }
+        return min(index, arguments.count)
+    }
+
     static func positionalCount(_ arguments: [String], spec: CommandSpec) -> Int {
         var count = 0
         var skipNext = false
@@ -130,7 +151,9 @@ enum CompletionSlot: Equatable {
 enum StaticCandidates {
     static func words(for kind: ArgumentKind, command: [String], session: Session) -> [String]? {
         if let choices = choices(of: kind) { return choices }
-        if case .verb = kind { return session.registry.verbs }
+        let aliases = session.language.aliases.keys.sorted()
+        if case .verb = kind { return session.registry.verbs + aliases.filter { !session.registry.verbs.contains($0) } }
+        if case .alias = kind { return aliases }
         return nil
     }
 
@@ -155,5 +178,46 @@ enum MultiWordName {
         let typed = (partial.precedingWords.dropFirst(2) + [partial.currentWord]).joined(separator: " ")
         let raw = String(textBeforeCursor[levelRange.upperBound...].drop { $0.isWhitespace })
         return (typed, raw)
+    }
+}
+
+/// The words completion looks at: an alias's first word stands for its body's last command
+/// (`alias r 'runs -n 5'`, then `r --st<TAB>` completes `runs`' options), and a command that
+/// takes a command line (`watch [--interval S] CMD…`) stands aside for the command it runs.
+enum CommandWords {
+    static func resolving(_ words: [String], aliases: [String: String], registry: CommandRegistry) -> [String] {
+        var words = words
+        var expanded: Set<String> = []
+        for _ in 0..<Interpreter.aliasDepth {
+            guard let first = words.first else { return words }
+            if let body = aliases[first], !expanded.contains(first),
+               case .commands(let commands)? = try? Lexer().lex(body), let last = commands.last {
+                expanded.insert(first)
+                words = last.words.map(\.text) + words.dropFirst()
+                continue
+            }
+            guard let (command, consumed) = registry.lookup(words), command.spec.optionsEndAtFirstArgument,
+                  command.spec.positionals.first?.kind == .verb else { return words }
+            let arguments = Array(words.dropFirst(consumed))
+            let optionCount = CompletionSlot.leadingOptionCount(arguments, spec: command.spec)
+            guard optionCount < arguments.count else { return words }
+            words = Array(arguments.dropFirst(optionCount))
+        }
+        return words
+    }
+}
+
+/// `${jo<TAB>` → `${job}`, `$mo<TAB>` → `$model`: the context's levels that are set and the
+/// variables of `let`, where a word being typed is a reference.
+enum VariableNames {
+    static func completing(_ raw: String, session: Session) -> [CompletionItem]? {
+        let braced = raw.hasPrefix("${")
+        guard braced || raw.hasPrefix("$"), !raw.contains("}") else { return nil }
+        let typed = String(raw.dropFirst(braced ? 2 : 1))
+        guard typed.isEmpty || Lexer.isName(typed) else { return nil }
+        let context = session.context
+        let levels = ShellContext.Level.allCases.filter { context[$0] != nil }.map(\.rawValue)
+        let names = levels + session.language.variables.keys.sorted()
+        return names.filter { $0.hasPrefix(typed) }.map { braced ? CompletionItem("${\($0)}") : CompletionItem("$" + $0) }
     }
 }

@@ -61,6 +61,12 @@ public final class CapturingConsole: ConsoleDevice {
         }
     }
 
+    /// The prompt goes to standard error; the answer comes from `input`, as a terminal without echo would give it.
+    public func readSecretLine(prompt: ConsoleText, cancelled: () -> Bool) -> String? {
+        buffers.withLock { $0.err += prompt.rendered }
+        return readLine(cancelled: cancelled)
+    }
+
     public func readAll(maximum: Int, cancelled: () -> Bool) -> Data {
         buffers.withLock { buffers in
             let taken = buffers.input.prefix(maximum)

@@ -142,6 +142,18 @@ public final class Console: Sendable {
         return ["y", "yes"].contains(answer.trimmingWhitespace.lowercased())
     }
 
+    /// A secret for `command` (`login`'s token): asked on the terminal without echo, or one line
+    /// of standard input when it is free. Refused when standard input is the script being run.
+    public func readSecret(_ prompt: String, for command: String) throws -> String {
+        if device.standardInput == .script {
+            throw CommandFailure.usage("\(command): standard input is the script being run; run dbtsh -c '\(command)' with the token on its standard input")
+        }
+        let line = device.readSecretLine(prompt: ConsoleText(prompt), cancelled: { Task.isCancelled })
+        if Task.isCancelled { throw CancellationError() }
+        guard let line else { throw CommandFailure.usage("\(command): standard input ended before a token") }
+        return line
+    }
+
     /// All of standard input for `command` (`query -`, `job create --file -`). Refused when
     /// standard input is the script being run: reading it would swallow the commands after.
     public func readStandardInput(for command: String) throws -> Data {

@@ -44,6 +44,9 @@ public protocol ConsoleDevice: Sendable {
     var standardInput: StandardInputUse { get }
     /// One line of standard input without its newline; nil at its end or once `cancelled`.
     func readLine(cancelled: () -> Bool) -> String?
+    /// A secret (a token): `prompt` on standard error, then one line of standard input read
+    /// without echo where it is a terminal; nil at its end or once `cancelled`.
+    func readSecretLine(prompt: ConsoleText, cancelled: () -> Bool) -> String?
     /// Standard input up to its end, stopping after `maximum` bytes or once `cancelled`.
     func readAll(maximum: Int, cancelled: () -> Bool) -> Data
 }
@@ -74,6 +77,8 @@ public protocol RunningProcess: OutputSink {
     /// Closes its standard input and waits for it to end: its exit status (128 + N when
     /// signal N ended it).
     func finish() async -> Int32
+    /// Sends it SIGINT: for a Ctrl-C that reached us before the process could see it.
+    func interrupt()
 }
 
 /// The launcher of a session that may not start programs (tests, benchmarks).

@@ -14,20 +14,24 @@ public final class FileOutput: OutputSink {
     public let path: String
     private let state: Mutex<State>
 
+    /// Opens `path` for writing: truncated (`append: false`) or at its end. A path that is not
+    /// a regular file (`/dev/null`, a FIFO, a terminal) is written in place, never replaced.
     public init(path: String, append: Bool) throws {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        if append, FileManager.default.fileExists(atPath: path) {
-            // Nothing to create: opened below.
-        } else if !FileManager.default.createFile(atPath: path, contents: nil) {
+        let resolved = LinkTarget.resolve(path)
+        let kind = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType
+        if kind == .typeDirectory {
+            throw CommandFailure.usage("cannot write '\(path)': it is a directory")
+        }
+        let special = kind.map { $0 != .typeRegular } ?? false
+        if !special, !append || kind == nil, !FileManager.default.createFile(atPath: resolved, contents: nil) {
             throw CommandFailure.usage("cannot write '\(path)': no such directory or no permission")
         }
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forWritingTo: url)
-            if append { try handle.seekToEnd() }
-        } catch {
+        guard let handle = FileHandle(forWritingAtPath: resolved) else {
             throw CommandFailure.usage("cannot write '\(path)': no permission")
+        }
+        if append, !special {
+            do { try handle.seekToEnd() } catch { throw CommandFailure.usage("cannot write '\(path)': \(error.localizedDescription)") }
         }
         state = Mutex(State(handle: handle))
     }
@@ -67,4 +71,17 @@ public final class HeldOutput: OutputSink {
     public func write(_ text: ConsoleText) { held.withLock { $0.append(text) } }
     public func writeBytes(_ bytes: Data) { write(ConsoleText(String(decoding: bytes, as: UTF8.self))) }
     public var text: ConsoleText { held.withLock { $0 } }
+}
+
+/// Where a path's symbolic links lead, followed even to a file that does not exist yet: writing
+/// "to a link" writes the file it names and leaves the link a link.
+enum LinkTarget {
+    static func resolve(_ path: String) -> String {
+        var current = path
+        for _ in 0..<32 {
+            guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            current = destination.hasPrefix("/") ? destination : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(destination).path
+        }
+        return current
+    }
 }

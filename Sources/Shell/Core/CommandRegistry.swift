@@ -47,7 +47,7 @@ public struct CommandRegistry: Sendable {
         }
     }
 
-    public func suggestion(for verb: String) -> String? {
-        Suggestion.nearest(to: verb, in: verbs)
+    public func suggestion(for verb: String, aliases: [String] = []) -> String? {
+        Suggestion.nearest(to: verb, in: verbs + aliases.sorted())
     }
 }

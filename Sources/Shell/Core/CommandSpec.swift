@@ -17,6 +17,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case runStatus
     case httpMethod
     case verb
+    /// The name of an alias (`unalias`).
+    case alias
 }
 
 /// An option as declared by `@Option` or `@Flag`.
@@ -86,6 +88,10 @@ public struct CommandSpec: Sendable {
     /// What `--fields` chooses from; `rawFields`: also any key of the API's objects.
     public var fields: [String]
     public var rawFields: Bool
+    /// From the first argument on, every word is an argument (`watch runs --status running`).
+    public var optionsEndAtFirstArgument: Bool
+    /// Every word is an argument, `-x` and `--help` included (`echo`).
+    public var argumentsOnly: Bool
 
     init(_ configuration: CommandConfiguration, declarations: [DeclaredElement]) {
         name = configuration.name
@@ -96,6 +102,8 @@ public struct CommandSpec: Sendable {
         examples = configuration.examples
         fields = configuration.fields
         rawFields = configuration.rawFields
+        optionsEndAtFirstArgument = configuration.optionsEndAtFirstArgument
+        argumentsOnly = configuration.argumentsOnly
         positionals = declarations.compactMap { if case .positional(let spec) = $0 { spec } else { nil } }
         flags = declarations.compactMap { if case .flag(let spec) = $0 { spec } else { nil } }
     }
@@ -104,6 +112,7 @@ public struct CommandSpec: Sendable {
     public var allFlags: [FlagSpec] { flags + [FlagSpec.help] }
 
     public var usage: String {
-        ([name] + positionals.map(\.usage) + flags.map(\.usage)).joined(separator: " ")
+        let parts = optionsEndAtFirstArgument ? flags.map(\.usage) + positionals.map(\.usage) : positionals.map(\.usage) + flags.map(\.usage)
+        return ([name] + parts).joined(separator: " ")
     }
 }

@@ -1,3 +1,5 @@
+import TerminalText
+
 enum HelpText {
     static func forCommand(_ spec: CommandSpec) -> String {
         var text = "usage: \(spec.usage)\n\n\(spec.summary)\n"
@@ -8,12 +10,15 @@ enum HelpText {
                 text += "  \(argument.name.padding(20))\(argument.help ?? describe(argument.kind))\n"
             }
         }
-        text += "\noptions:\n"
-        for flag in spec.allFlags {
-            var name = "--\(flag.name)"
-            if let short = flag.short { name = "-\(short), " + name }
-            if flag.value != nil { name += " \(flag.valueName)" }
-            text += "  \(name.padding(28))\(flag.help)\n"
+        // A command whose every word is an argument (`echo`) has no options, not even --help.
+        if !spec.argumentsOnly {
+            text += "\noptions:\n"
+            for flag in spec.allFlags {
+                var name = "--\(flag.name)"
+                if let short = flag.short { name = "-\(short), " + name }
+                if flag.value != nil { name += " \(flag.valueName)" }
+                text += "  \(name.padding(28))\(flag.help)\n"
+            }
         }
         if !spec.fields.isEmpty || spec.rawFields {
             text += "\nfields (--fields A,B,…: the table's columns, the keys of JSON and CSV):\n"
@@ -37,10 +42,19 @@ enum HelpText {
         return text
     }
 
-    static func overview(_ registry: CommandRegistry) -> String {
+    static func overview(_ registry: CommandRegistry, aliases: [String: String] = [:]) -> String {
         var text = "dbtsh: a shell for dbt Cloud. Commands act on the context (see 'context').\n\n"
-        text += summaries(of: registry.commands.map { $0.configuration })
-        text += "\n'help VERB' or 'VERB --help' for details. Ctrl-C stops a command, Ctrl-D leaves.\n"
+        let configurations = registry.commands.map { $0.configuration }
+        text += summaries(of: configurations)
+        if !aliases.isEmpty {
+            let width = min(24, (configurations.map(\.name.count).max() ?? 10) + 2)
+            text += "\naliases:\n"
+            for name in aliases.keys.sorted() {
+                text += "  \(name.padding(width))\(VisibleControls.escaping(aliases[name] ?? "", .singleLine))\n"
+            }
+        }
+        text += "\n'help VERB' or 'VERB --help' for details; 'help language' for ;, |, >, $?, variables and aliases.\n"
+        text += "Ctrl-C stops a command, Ctrl-D leaves.\n"
         text += "\n" + ExitCode.summary() + "\n"
         return text
     }
@@ -78,6 +92,7 @@ enum HelpText {
         case .settingKey: return Settings.keys.joined(separator: ", ")
         case .settingValue: return "value"
         case .verb: return "command"
+        case .alias: return "alias name"
         case .text: return "text"
         }
     }

@@ -12,12 +12,13 @@ struct ParsedWords: Sendable {
         var flags: [String: [String]] = [:]
         let known = spec.allFlags
         var index = 0
-        var flagsEnded = false
+        var flagsEnded = spec.argumentsOnly
         while index < words.count {
             let word = words[index]
             index += 1
             if flagsEnded || !word.hasPrefix("-") || word == "-" || Int(word) != nil {
                 positionals.append(word)
+                if spec.optionsEndAtFirstArgument { flagsEnded = true }
                 continue
             }
             if word == "--" {
@@ -39,9 +40,9 @@ struct ParsedWords: Sendable {
                 ? known.first { $0.name == name }
                 : known.first { $0.short.map(String.init) == name }
             guard let flag else {
-                let suggestion = Suggestion.nearest(to: name, in: known.map(\.name))
-                let hint = suggestion.map { " (did you mean --\($0)?)" } ?? ""
-                throw CommandFailure.usage("\(spec.name): unknown option \(word)\(hint); see '\(spec.name) --help'")
+                let value = inlineValue ?? (index < words.count && !words[index].hasPrefix("-") ? words[index] : nil)
+                let hint = ForeignHabits.optionHint(for: name, value: value, spec: spec)
+                throw CommandFailure.usage("\(spec.name): unknown option \(word) (\(hint)); see '\(spec.name) --help'")
             }
             if flag.value == nil {
                 if let inlineValue {

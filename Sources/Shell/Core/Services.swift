@@ -9,10 +9,18 @@ public struct Services: Sendable {
     /// Why there is no client, said when a command needs one.
     public var missingClientReason: String
     public var cacheDirectory: URL?
+    /// Makes a client for another token, on the session's host (what `login` checks and keeps).
+    public var connect: (@Sendable (APIToken) throws -> DbtCloudClient)?
+    /// Where `login` saves a token; nil where there is nothing to save to (`--demo`).
+    public var profile: ProfileLocation?
+    /// Clients replaced by `login`: still shut down with the session.
+    public var retiredClients: [DbtCloudClient] = []
     /// The artifact cache's cap (`DBTSH_CACHE_SIZE`); 0 turns the cache off.
     public var cacheMaxBytes: Int64
 
     public static let defaultCacheMaxBytes: Int64 = 1 << 30
+
+    public static let noTokenReason = "no API token: type 'login', export DBT_CLOUD_API_TOKEN or use --profile NAME (or try 'dbtsh --demo')"
 
     /// The cap a `DBTSH_CACHE_SIZE` value asks for (`500M`, `2G`, `0`), or why it is not a size.
     public static func cacheMaxBytes(fromSetting text: String?) -> Result<Int64, CommandFailure> {
@@ -20,13 +28,30 @@ public struct Services: Sendable {
     }
 
     public init(client: DbtCloudClient? = nil, token: APIToken? = nil,
-                missingClientReason: String = "no API token: export DBT_CLOUD_API_TOKEN, use --profile, or try 'dbtsh --demo'",
-                cacheDirectory: URL? = nil, cacheMaxBytes: Int64 = Services.defaultCacheMaxBytes) {
+                missingClientReason: String = Services.noTokenReason,
+                cacheDirectory: URL? = nil, cacheMaxBytes: Int64 = Services.defaultCacheMaxBytes,
+                connect: (@Sendable (APIToken) throws -> DbtCloudClient)? = nil, profile: ProfileLocation? = nil) {
         self.client = client
         self.token = token
         self.missingClientReason = missingClientReason
         self.cacheDirectory = cacheDirectory
         self.cacheMaxBytes = cacheMaxBytes
+        self.connect = connect
+        self.profile = profile
+    }
+
+    /// Every client the session made, to shut down at the end.
+    public var allClients: [DbtCloudClient] { (client.map { [$0] } ?? []) + retiredClients }
+}
+
+/// A profile in dbtsh's profiles file.
+public struct ProfileLocation: Sendable {
+    public var file: URL
+    public var name: String
+
+    public init(file: URL, name: String) {
+        self.file = file
+        self.name = name
     }
 }
 
@@ -37,6 +62,7 @@ extension Session {
     }
 
     public func requireAccount() throws -> Int {
+        if services.client == nil { throw CommandFailure.usage(services.missingClientReason) }
         guard let account = context.account else {
             throw CommandFailure.usage("no account in context: 'use account ID' (see 'accounts')")
         }

@@ -8,20 +8,23 @@ public final class Session: Sendable {
     public let console: Console
     public let interactive: Bool
     public let historyFile: URL?
-    public let services: Services
     /// The commands this session runs, completes and documents.
     public let registry: CommandRegistry
     public let completionSource: any CompletionSource
     public let listings = ListingCache()
     public let notices = NoticeBoard()
     public let finishedRuns = FinishedRuns()
+    /// Tasks beside the commands (runs followed in the background), cancelled when the session ends.
+    public let background = BackgroundWork()
     private let state: Mutex<State>
 
     struct State {
         var context = ShellContext()
         var settings = Settings()
+        var services: Services
         var exitRequest: Int32?
         var subShell: (any SubShell)?
+        var language = LanguageState()
         var interruptionNote: String?
     }
 
@@ -30,12 +33,44 @@ public final class Session: Sendable {
                 registry: CommandRegistry = .standard) {
         self.console = console
         console.colour = settings.color
-        self.services = services
         self.registry = registry
         self.completionSource = LiveCompletionSource()
         self.interactive = interactive
         self.historyFile = historyFile
-        self.state = Mutex(State(context: context, settings: settings))
+        self.state = Mutex(State(context: context, settings: settings, services: services))
+    }
+
+    /// What the session talks to; replaced by `login`.
+    public var services: Services {
+        get { state.withLock { $0.services } }
+        set { state.withLock { $0.services = newValue } }
+    }
+
+    /// `$?`, variables, aliases and the script's arguments (README "The shell language").
+    var language: LanguageState {
+        get { state.withLock { $0.language } }
+        set { state.withLock { $0.language = newValue } }
+    }
+
+    func updateLanguage<T>(_ change: (inout LanguageState) throws -> T) rethrows -> T {
+        try state.withLock { try change(&$0.language) }
+    }
+
+    /// `$?`: the status of the last command.
+    public var lastStatus: Int32 {
+        get { state.withLock { $0.language.lastStatus } }
+        set { state.withLock { $0.language.lastStatus = newValue } }
+    }
+
+    /// `$0` and `$1`… for a script run as `dbtsh FILE ARG…` (or `dbtsh -c TEXT ARG…`).
+    public func setScript(name: String, arguments: [String]) {
+        state.withLock { $0.language.script = Frame(name: name, arguments: arguments) }
+    }
+
+    /// The environment `${env:NAME}` and `~` read (the process's by default).
+    public var environment: [String: String] {
+        get { state.withLock { $0.language.environment } }
+        set { state.withLock { $0.language.environment = newValue } }
     }
 
     public var context: ShellContext {

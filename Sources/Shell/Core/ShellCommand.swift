@@ -28,9 +28,15 @@ struct CommandConfiguration: Sendable {
     var fields: [String]
     /// True when the command's JSON is the API's objects: `--fields` also takes any of their keys.
     var rawFields: Bool
+    /// True for a command that takes a command line (`watch runs --status running`, `alias`):
+    /// its own options come first, and from its first argument on every word is an argument.
+    var optionsEndAtFirstArgument: Bool
+    /// True for a command whose every word is an argument, `-x` and `--help` included (`echo`).
+    var argumentsOnly: Bool
 
     init(_ name: String, aliases: [String] = [], summary: String, discussion: String = "", mutates: Bool = false,
-         examples: [String] = [], fields: [String] = [], rawFields: Bool = false) {
+         examples: [String] = [], fields: [String] = [], rawFields: Bool = false,
+         optionsEndAtFirstArgument: Bool = false, argumentsOnly: Bool = false) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
@@ -39,6 +45,8 @@ struct CommandConfiguration: Sendable {
         self.examples = examples
         self.fields = fields
         self.rawFields = rawFields
+        self.optionsEndAtFirstArgument = optionsEndAtFirstArgument
+        self.argumentsOnly = argumentsOnly
     }
 }
 

@@ -1,8 +1,9 @@
 import DbtCloud
 import Synchronization
 
-/// The loop's policy, shared by the interactive shell, piped scripts and `-c`: joins
-/// continuation lines, runs complete input, and decides when to stop and with what status.
+/// The loop's policy, shared by the interactive shell, piped scripts, `-c` and the start-up
+/// file: joins continuation lines, runs complete input, and decides when to stop and with what
+/// status. A driver with a `source` (a script's path) puts `FILE:LINE:` before its error lines.
 public final class ShellDriver: Sendable {
     public enum Decision: Sendable, Equatable {
         case readMore(prompt: String)
@@ -11,17 +12,24 @@ public final class ShellDriver: Sendable {
     }
 
     public let interpreter: Interpreter
+    /// The script's name in error lines; nil for a terminal or a pipe.
+    public let source: String?
+
     private struct State {
         /// Continuation lines read so far, their trailing backslashes dropped.
         var pending = ""
         var pendingEndsInWord = false
         var lastStatus: Int32 = 0
+        /// Lines accepted so far, and the line the pending command started on.
+        var linesRead = 0
+        var commandLine = 0
     }
 
     private let state = Mutex(State())
 
-    public init(interpreter: Interpreter) {
+    public init(interpreter: Interpreter, source: String? = nil) {
         self.interpreter = interpreter
+        self.source = source
     }
 
     public var session: Session { interpreter.session }
@@ -33,9 +41,11 @@ public final class ShellDriver: Sendable {
     /// Accepts one line as read. Returns whether to read on, and with which prompt.
     public func accept(_ line: String) -> Decision {
         state.withLock { state in
+            state.linesRead += 1
+            if state.pending.isEmpty, !state.pendingEndsInWord { state.commandLine = state.linesRead }
             let (continues, endsInWord) = Lexer().continuation(of: line, afterWord: state.pendingEndsInWord)
             guard continues else { return .proceed }
-            state.pending += line.dropLast()
+            state.pending += line.unicodeScalars.dropLast().reduce(into: "") { $0.unicodeScalars.append($1) }
             state.pendingEndsInWord = endsInWord
             return .readMore(prompt: continuationPrompt)
         }
@@ -43,17 +53,19 @@ public final class ShellDriver: Sendable {
 
     /// Runs the input accepted so far plus `line`.
     public func run(_ line: String) async -> Decision {
-        let input = state.withLock { state in
+        let (input, lineNumber) = state.withLock { state in
             let joined = state.pending + line
             state.pending = ""
             state.pendingEndsInWord = false
-            return joined
+            return (joined, state.commandLine)
         }
         guard !input.allSatisfy(\.isWhitespace) else { return .proceed }
         session.interruptionNote = nil
         let interpreter = self.interpreter
-        let status = await ClientNotices.$handler.withValue(ForegroundNotices.printer(for: session.console)) {
-            await interpreter.execute(input)
+        let location = source.map { "\($0):\(lineNumber)" }
+        let notices = ForegroundNotices.printer(for: session.console)
+        let status = await ScriptLocation.$current.withValue(location) {
+            await ClientNotices.listening(notices) { await interpreter.execute(input) }
         }
         state.withLock { $0.lastStatus = status }
         if let requested = session.exitRequest { return .stop(requested) }
@@ -73,7 +85,9 @@ public final class ShellDriver: Sendable {
         state.withLock {
             $0.pending = ""
             $0.pendingEndsInWord = false
+            $0.lastStatus = ExitCode.interrupted
         }
+        session.lastStatus = ExitCode.interrupted
         if session.interactive { return .proceed }
         return .stop(ExitCode.interrupted)
     }
@@ -82,7 +96,8 @@ public final class ShellDriver: Sendable {
     public func endOfInput() -> Int32 {
         let (pending, lastStatus) = state.withLock { ($0.pending, $0.lastStatus) }
         if !pending.isEmpty {
-            session.console.errorLine("error: input ended after a line continuation (trailing backslash)")
+            let location = source.map { "\($0): " } ?? ""
+            session.console.errorLine("\(location)error: input ended after a line continuation (trailing backslash)")
             return ExitCode.usage
         }
         return session.interactive ? 0 : lastStatus
