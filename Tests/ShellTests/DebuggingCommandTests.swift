@@ -270,6 +270,24 @@ struct DebuggingCommandTests {
         }
     }
 
+    @Test func theStoryCommandsPrintEveryOutputFormat() async throws {
+        try await withShell { shell, _ in
+            let csv = await shell.run("use job 43201; timeline int_customer_order_history --last 3 --output csv --fields run_id,status,git_sha")
+            #expect(csv.stdout == "run_id,status,git_sha\r\n959,error,b41e2dc1e0cc80cdbad61429b01d1432617b3e92\r\n"
+                    + "958,error,1d386058aaf8e0a46e834c52622b5d190fd32a04\r\n957,error,8a77a594b64b490f6e50755ebb6889dad3c747ad\r\n", "\(csv)")
+            let jsonl = await shell.run("timeline int_customer_order_history --last 2 --output jsonl --fields run_id,outcome")
+            #expect(jsonl.stdoutLines == [#"{"outcome":"failed","run_id":959}"#, #"{"outcome":"failed","run_id":958}"#], "\(jsonl)")
+            let explain = await shell.run("explain 959 --json --fields run,changes")
+            #expect(explain.json?.objectValue.map { Array($0.keys).sorted() } == ["changes", "run"], "\(explain.stdout.prefix(300))")
+            #expect(explain.json?["run"]?["id"]?.intValue == 959)
+            let unknown = await shell.run("bisect int_customer_order_history --fields first_fail")
+            #expect(unknown.status == 2 && unknown.stderr.contains("bisect: unknown field 'first_fail' (did you mean first_failure?)"), "\(unknown)")
+            let markdown = await shell.run("lineage int_customer_order_history --run 959 --output markdown --fields unique_id,status")
+            #expect(markdown.stdoutLines == ["| FIELD | VALUE |", "| --- | --- |", "| unique_id | model.lumen_shop.int_customer_order_history |", "| status | error |"],
+                    "\(markdown)")
+        }
+    }
+
     @Test func useRunLastSuccessAndItsCompletion() async throws {
         try await withShell { shell, _ in
             #expect(await shell.run("use job 43201; use run last-success").status == 0)

@@ -7,7 +7,8 @@ struct BisectCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "bisect", summary: "the run where a node started failing: its last pass and first failure, by binary search",
         discussion: "Searches the job's finished runs (the last 100 unless --last), assuming the node fails in the newest: each step reads one run's run_results.json (cached), so 30 runs cost at most 6. Prints both runs with their git SHAs, what else changed between them (dbt version, commands, threads, target) and the diff of the node's compiled SQL. Runs where the node has no result (skipped, no artifacts) are stepped over.",
-        examples: ["bisect int_customer_order_history", "bisect fct_orders --job 43201 --last 30", "bisect int_customer_order_history --json"])
+        examples: ["bisect int_customer_order_history", "bisect fct_orders --job 43201 --last 30", "bisect int_customer_order_history --json"],
+        fields: ["unique_id", "job_id", "runs_searched", "run_results_read", "last_pass", "first_failure", "stepped_over", "changes", "sql_diff"])
     @Argument("NODE", .node) var node: String
     @Option("job", .job, valueName: "J", help: "another job than the context's") var job: String?
     @Option("last", valueName: "N", help: "how many of the job's runs to search (default 100, the most)") var last = 100
@@ -53,9 +54,7 @@ struct BisectCommand: ShellCommand {
         let report = BisectReport(
             uniqueID: uniqueID, jobID: jobID, searched: runs.count, fetched: read.fetched, bisection: bisection, changes: changes,
             sqlDiff: sqlDiff)
-        if output.wantsJSON(in: session) {
-            session.console.line(try JSONText.encode(report))
-        } else {
+        try DataOutput(session, output, command: "bisect").printRecord(try JSONText.value(report)) {
             report.print(to: session.console)
         }
         return 0

@@ -6,7 +6,8 @@ struct ExplainCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "explain", summary: "why a run failed, or what it is doing: one screen for any run",
         discussion: "Says the run's status, the step that failed (or is running), the error and its lines, the failing nodes with their file, relation and the compiled SQL around the line the error names, what was skipped (counted by cause), what changed since the job last passed (git SHAs, dbt version, commands, threads, target) and the next commands to type. Every shape is read: node errors, test failures, parse and compile errors, source freshness, git clone, profile, dbt deps and connection errors, cancelled, timed out and running runs, and runs whose artifacts were not saved. Without RUN: the context's run, else the newest run of the context's job. A finished run named by its id costs 3 requests plus its artifacts, which are cached.",
-        examples: ["explain", "explain 959", "explain last-failed --json"])
+        examples: ["explain", "explain 959", "explain last-failed --json", "explain 959 --json --fields run,changes"],
+        fields: ["run", "story", "commands_not_run", "missing_artifacts", "history", "changes", "next_commands"])
     @Argument("RUN", .run) var runRef: String?
     @OptionGroup var output: OutputOptions
 
@@ -32,9 +33,8 @@ struct ExplainCommand: ShellCommand {
             runID: explained.run.id, jobID: explained.run.jobID, session: session, lastSuccessID: history?.lastSuccess?.id,
             skippedCount: explained.story.nodes?.skippedCount ?? 0
         ).spell(explained.story.nextSteps)
-        if output.wantsJSON(in: session) {
-            session.console.line(try JSONText.encode(ExplainDocument(explained: explained, history: history, next: next)))
-        } else {
+        let document = try JSONText.value(ExplainDocument(explained: explained, history: history, next: next))
+        try DataOutput(session, output, command: "explain").printRecord(document) {
             ExplainText(explained: explained, history: history, next: next).print(to: session.console)
         }
         return 0

@@ -6,7 +6,8 @@ struct LineageCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "lineage", summary: "what a node reads from and what reads from it, as trees marked with each node's status in the run",
         discussion: "From the run's manifest.json and run_results.json (of the step that ran dbt). --up and --down set how many levels are drawn (default: 1 up, every level down; 0 leaves that side out); tests are left out unless --tests. Exposures (dashboards, applications) downstream of a node that failed, or of the node itself when it was skipped, are called out as stale.",
-        examples: ["lineage int_customer_order_history", "lineage dim_customers --up 3 --down 0", "lineage fct_orders --run 959 --json"])
+        examples: ["lineage int_customer_order_history", "lineage dim_customers --up 3 --down 0", "lineage fct_orders --run 959 --json"],
+        fields: ["unique_id", "run_id", "status", "upstream", "downstream", "stale_exposures"])
     @Argument("NODE", .node) var node: String
     @Option("up", valueName: "N", help: "levels upstream (default 1; 0 for none)") var up = 1
     @Option("down", valueName: "N", help: "levels downstream (default: all; 0 for none)") var down: Int?
@@ -27,9 +28,7 @@ struct LineageCommand: ShellCommand {
         let report = LineageReport(
             uniqueID: uniqueID, runID: runID, status: results?.result(for: uniqueID)?.status, upstream: upstream, downstream: downstream,
             stale: StaleExposure.find(root: uniqueID, downstream: downstream, lineage: lineage, manifest: manifest, results: results))
-        if output.wantsJSON(in: session) {
-            session.console.line(try JSONText.encode(report))
-        } else {
+        try DataOutput(session, output, command: "lineage").printRecord(try JSONText.value(report)) {
             report.print(up: up, to: session.console)
         }
         return 0

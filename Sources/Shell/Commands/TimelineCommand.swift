@@ -6,7 +6,8 @@ struct TimelineCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "timeline", summary: "a node's status, execution time and git SHA in the job's last runs, newest first",
         discussion: "Reads each run's run_results.json of the step that ran dbt (fetched once, four at a time, and cached). A run where the node has no result says why: it was not in the run, the run has no run_results (it failed before dbt ran a node, or its artifacts were not saved) or it is still running.",
-        examples: ["timeline int_customer_order_history", "timeline fct_orders --last 50 --job 43201", "timeline dim_customers --json"])
+        examples: ["timeline int_customer_order_history", "timeline fct_orders --last 50 --job 43201", "timeline dim_customers --json", "timeline dim_customers --output csv --fields run_id,status,git_sha"],
+        fields: ["run_id", "created_at", "run_status", "status", "execution_time", "git_sha", "outcome"])
     @Argument("NODE", .node) var node: String
     @Option("last", valueName: "N", help: "how many runs (default 20, at most 100)") var last = 20
     @Option("job", .job, valueName: "J", help: "another job than the context's") var job: String?
@@ -33,16 +34,10 @@ struct TimelineCommand: ShellCommand {
             let facts = (try? RunFacts.decode(run.raw.data)) ?? RunFacts(id: run.id, jobID: run.jobID, status: .unknown(0))
             return TimelineEntry(run: facts, results: results[run.id], node: uniqueID)
         }
-        if output.wantsJSON(in: session) {
-            session.console.line(try JSONText.encode(TimelineDocument(uniqueID: uniqueID, jobID: jobID, runs: entries)))
-            return 0
-        }
-        let rows = entries.map { entry -> [String] in
-            [String(entry.runID), entry.createdAt.map(TimeText.short) ?? "", entry.runStatus.name,
-             Self.nodeCell(entry, hasResults: results[entry.runID] != nil),
-             entry.executionTime.map { String(format: "%.2fs", $0) } ?? "", entry.gitSHA.map(ChangesText.shortSHA) ?? ""]
-        }
-        session.printTable(Table(headers: ["RUN", "CREATED", "RUN STATUS", "NODE", "TIME", "GIT SHA"], rows: rows, numeric: [0, 4]))
+        let rows = DataRows(entries, fields: TimelineRow.fields(hasResults: { results[$0.runID] != nil }))
+        try DataOutput(session, output, command: "timeline").print(rows, document: { runs in
+            .object(["unique_id": .string(uniqueID), "job_id": .int(jobID), "runs": runs])
+        })
         session.console.errorLine(Self.summary(uniqueID, entries))
         return 0
     }
@@ -88,11 +83,26 @@ struct TimelineCommand: ShellCommand {
     }
 }
 
-/// `timeline --output json`.
-struct TimelineDocument: Encodable {
-    let uniqueID: String
-    let jobID: Int
-    let runs: [TimelineEntry]
-
-    enum CodingKeys: String, CodingKey { case uniqueID = "unique_id", jobID = "job_id", runs }
+/// The fields of a run in `timeline` (`--json`: `{unique_id, job_id, runs}`).
+enum TimelineRow {
+    static func fields(hasResults: @escaping (TimelineEntry) -> Bool) -> [DataField<TimelineEntry>] {
+        [
+            .init("run_id", .init("RUN", alignment: .right, priority: 0, truncates: false)) { .int($0.runID) },
+            .init("created_at", .init("CREATED", priority: 2, truncates: false), text: { $0.createdAt.map(TimeText.short) ?? "" }) {
+                Timestamp.text($0.createdAt).map(JSONValue.string) ?? .null
+            },
+            .init("run_status", .init("RUN STATUS", priority: 3, truncates: false), style: { StatusStyle.of(name: $0.runStatus.name) }) {
+                .string($0.runStatus.name)
+            },
+            .init("status", .init("NODE", priority: 0, truncates: false), text: { TimelineCommand.nodeCell($0, hasResults: hasResults($0)) }) {
+                $0.status.map { .string($0.rawValue) } ?? .null
+            },
+            .init("execution_time", .init("TIME", alignment: .right, priority: 4, truncates: false),
+                  text: { $0.executionTime.map { String(format: "%.2fs", $0) } ?? "" }) { $0.executionTime.map(JSONValue.double) ?? .null },
+            .init("git_sha", .init("GIT SHA", priority: 1, truncates: false), text: { $0.gitSHA.map(ChangesText.shortSHA) ?? "" }) {
+                $0.gitSHA.map(JSONValue.string) ?? .null
+            },
+            .init("outcome", .init("OUTCOME", priority: 5), inTable: false) { .string($0.outcome.rawValue) },
+        ]
+    }
 }
