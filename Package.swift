@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
@@ -57,6 +58,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Where credentials and defaults come from: flags, environment, dbtsh's profiles file,
+        // ./dbt_project.yml, ~/.dbt/dbt_cloud.yml. No HTTP.
+        .target(
+            name: "Config",
+            dependencies: ["DbtCloud", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+
         // dbt artifacts: lean decoders, indexes, failures, diffs. Pure.
         .target(name: "DbtArtifacts", swiftSettings: strict),
 
@@ -76,10 +85,12 @@ let package = Package(
         ),
 
         // Test support shared by tests and benchmarks, never linked into dbtsh: a misbehaving
-        // HTTP server on loopback (HostileServer), seeded randomness.
+        // HTTP server on loopback (HostileServer), sandbox harnesses, synthetic artifacts,
+        // seeded randomness.
         .target(
             name: "TestSupport",
             dependencies: [
+                "Sandbox", "DbtCloud",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -99,14 +110,19 @@ let package = Package(
         .executableTarget(
             name: "dbtsh",
             dependencies: [
-                "Shell", "TerminalIO", "LineEditor", "DbtCloud", "Sandbox",
+                "Shell", "TerminalIO", "LineEditor", "DbtCloud", "Config", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "dbtsh-sandbox",
-            dependencies: ["Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Sandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -123,9 +139,10 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox"], swiftSettings: strict),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts"], swiftSettings: strict),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "DbtCloud"], resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(name: "DbtArtifactsTests", dependencies: ["DbtArtifacts", "Sandbox", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DbtCloud", "DbtArtifacts", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Config", "TerminalIO", "TerminalText", "Sandbox", "DbtCloud", "DbtArtifacts", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["dbtsh", "Sandbox", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -116,9 +116,28 @@ extension ClientOptions {
 /// `retrying GET … in 2 s (503 Service Unavailable)…`). Bound per task, so that only the command
 /// in the foreground speaks: requests of tasks without a handler stay quiet.
 public enum ClientNotices {
-    @TaskLocal public static var handler: (@Sendable (String) -> Void)?
+    /// Who hears the notices of the current task. A class rather than an optional closure: a
+    /// task-local of optional function type crashed optimized builds (Swift 6.3.1, a null type
+    /// metadata pointer reaching swift_task_localValuePush).
+    public final class Listener: Sendable {
+        let hear: (@Sendable (String) -> Void)?
+
+        public init(_ hear: (@Sendable (String) -> Void)?) { self.hear = hear }
+    }
+
+    @TaskLocal static var listener = Listener(nil)
+
+    /// Runs `operation` with `handler` (nil: nobody) hearing the notices of the requests it makes.
+    public static func listening<T>(
+        _ handler: (@Sendable (String) -> Void)?, _ operation: () async throws -> T
+    ) async rethrows -> T {
+        let listener = Listener(handler)
+        return try await $listener.withValue(listener, operation: operation)
+    }
+
+    static var isListening: Bool { listener.hear != nil }
 
     static func post(_ text: String) {
-        handler?(text)
+        listener.hear?(text)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import Synchronization
 
 // Artifacts of runs: list, read into memory, stream to disk.
 extension DbtCloudClient {
@@ -22,17 +23,6 @@ extension DbtCloudClient {
     /// the API serves the last step's artifact.
     public func artifactData(accountID: Int, runID: Int, path artifact: String, step: Int? = nil) async throws -> Data {
         let spec = try artifactRequest(accountID: accountID, runID: runID, path: artifact, step: step)
-        return try await transport.perform(spec).body
-    }
-
-    /// The latest matching artifact of a job (`GET …/jobs/{job}/artifacts/{path}`).
-    public func jobArtifactData(accountID: Int, jobID: Int, path artifact: String) async throws -> Data {
-        let relative = try ArtifactPath.validate(artifact)
-        let path = Self.accountPath(accountID, "jobs/\(jobID)/artifacts/") + Self.encodeArtifactPath(relative)
-        var spec = request(.GET, path)
-        spec.accept = "*/*"
-        spec.expectsJSON = relative.lowercased().hasSuffix(".json")
-        spec.parsesJSON = false
         return try await transport.perform(spec).body
     }
 
@@ -60,7 +50,7 @@ extension DbtCloudClient {
             _ = try await transport.withRetries(spec) { _, deadline in
                 let request = transport.makeRequest(spec)
                 let started = ContinuousClock.now
-                let response = try await transport.http.execute(request, deadline: Transport.nioDeadline(deadline))
+                let response = try await transport.http().execute(request, deadline: Transport.nioDeadline(deadline))
                 let status = Int(response.status.code)
                 guard (200..<300).contains(status) else {
                     var buffer = ByteBuffer()
@@ -207,11 +197,10 @@ enum LocalFileError {
 }
 
 /// The byte count of a finished download, handed out of the retry closure.
-private final class WrittenBytes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Int64 = 0
+private final class WrittenBytes: Sendable {
+    private let stored = Mutex<Int64>(0)
     var value: Int64 {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }

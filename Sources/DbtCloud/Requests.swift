@@ -168,7 +168,8 @@ enum QueryEncoding {
     }
 }
 
-/// Artifact paths come from users and servers: relative, no `..`, no empty segments.
+/// Artifact paths come from users and servers: relative to `target/`, no `..`, no empty segments.
+/// The one validator: the client checks before every request, the shell before it starts.
 public enum ArtifactPath {
     public static func validate(_ path: String) throws -> String {
         let trimmed = path.trimmingCharacters(in: .whitespaces)
@@ -178,7 +179,7 @@ public enum ArtifactPath {
         else {
             throw DbtCloudError(
                 kind: .invalidArgument,
-                message: "invalid artifact path `\(path)`: it must be relative (like run_results.json or compiled/a/b.sql) with no `..`")
+                message: "artifact path `\(path)` is not allowed: it must be relative to target/ (like run_results.json or compiled/a/b.sql), with no `..`")
         }
         return trimmed
     }

@@ -64,6 +64,7 @@ public enum RunStatus: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Queued, starting and running: a run still under way (`jobs --status running` asks for these).
     public var isInProgress: Bool {
         switch self {
         case .queued, .starting, .running: true

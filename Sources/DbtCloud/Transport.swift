@@ -4,6 +4,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// One HTTP response as the API sent it.
 public struct APIResponse: Sendable {
@@ -54,7 +55,6 @@ struct RequestSpec: Sendable {
 /// The raw transport: retries within a time budget, deadlines that cover the body, notices,
 /// trace lines, error mapping. Knows nothing of endpoints.
 final class Transport: Sendable {
-    let http: HTTPClient
     let host: DbtHost
     let token: APIToken
     let options: ClientOptions
@@ -81,23 +81,53 @@ final class Transport: Sendable {
         // Our own loop decides about retries; the pool must fail a refused connection at once.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .http1Only
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.configuration = configuration
         self.host = host
         self.token = token
         self.options = options
     }
 
-    private let shutDown = OnceFlag()
+    /// The HTTP client is made on the first request: until then no event loop or thread runs
+    /// (`dbtsh -c exit` starts none).
+    private enum Connection {
+        case idle
+        case open(HTTPClient)
+        case closed
+    }
+
+    private let configuration: HTTPClient.Configuration
+    private let connection = Mutex(Connection.idle)
+
+    /// The HTTP client, made on first use; a transport that was shut down refuses.
+    func http() throws -> HTTPClient {
+        try connection.withLock { state in
+            switch state {
+            case .open(let client):
+                return client
+            case .idle:
+                let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+                state = .open(client)
+                return client
+            case .closed:
+                throw DbtCloudError(kind: .configuration, message: "the API client was shut down")
+            }
+        }
+    }
 
     func shutdown() async {
-        guard shutDown.setIfFirst() else { return }
-        try? await http.shutdown()
+        try? await closeConnection()?.shutdown()
     }
 
     /// A client dropped without `shutdown()` still releases its connections (AHC would trap in debug builds).
     deinit {
-        if shutDown.setIfFirst() {
-            http.shutdown { _ in }
+        closeConnection()?.shutdown { _ in }
+    }
+
+    private func closeConnection() -> HTTPClient? {
+        connection.withLock { state in
+            defer { state = .closed }
+            if case .open(let client) = state { return client }
+            return nil
         }
     }
 
@@ -108,7 +138,7 @@ final class Transport: Sendable {
         return try await withRetries(spec) { _, deadline in
             let request = self.makeRequest(spec)
             let started = ContinuousClock.now
-            let response = try await self.http.execute(request, deadline: Self.nioDeadline(deadline))
+            let response = try await self.http().execute(request, deadline: Self.nioDeadline(deadline))
             let status = Int(response.status.code)
             if let declared = response.headers.first(name: "Content-Length").flatMap({ Int($0) }), declared > limit {
                 throw self.tooLarge(spec, status: status, limit: limit)
@@ -350,7 +380,7 @@ enum AttemptRunner {
                 try await Task.sleep(until: deadline, clock: .continuous)
                 throw DeadlinePassed()
             }
-            if let notice, ClientNotices.handler != nil {
+            if let notice, ClientNotices.isListening {
                 group.addTask {
                     // At noticeDelay after the request began, then every 10 s.
                     var next = max(started + noticeDelay, ContinuousClock.now + .milliseconds(100))
@@ -366,19 +396,6 @@ enum AttemptRunner {
                 if let value = result { return value }
             }
             throw CancellationError()
-        }
-    }
-}
-
-/// True for the first caller of `setIfFirst()` only.
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var isSet = false
-
-    func setIfFirst() -> Bool {
-        lock.withLock {
-            defer { isSet = true }
-            return !isSet
         }
     }
 }

@@ -124,11 +124,6 @@ public final class InteractiveLineReader: LineReader {
         return created
     }
 
-    /// Thread-safe: prints `message` above the prompt and redraws the line being typed.
-    public func notify(_ message: String) {
-        notifier.post(message)
-    }
-
     /// The history, oldest first.
     public var historyEntries: [String] { history.entries }
 

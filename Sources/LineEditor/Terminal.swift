@@ -9,7 +9,6 @@ import Darwin
 public enum Terminal {
     /// True when stdin and stdout are both terminals: only then is the line editor used.
     public static var isInteractive: Bool { isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 }
-    public static var stdinIsTTY: Bool { isatty(STDIN_FILENO) != 0 }
     public static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) != 0 }
     public static var stderrIsTTY: Bool { isatty(STDERR_FILENO) != 0 }
 

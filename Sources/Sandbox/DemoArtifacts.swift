@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The real dbt artifacts the sandbox serves, for other test targets too.
 public enum DemoArtifacts {
@@ -31,8 +32,8 @@ enum FixtureSet: String, Sendable {
 final class FixtureFiles: Sendable {
     static let shared = FixtureFiles()
 
-    private let cache = Locked<[String: Data]>([:])
-    private let textCache = Locked<[String: [String]]>([:])
+    private let cache = Mutex<[String: Data]>([:])
+    private let textCache = Mutex<[String: [String]]>([:])
 
     func data(_ relativePath: String) -> Data? {
         if let cached = cache.withLock({ $0[relativePath] }) { return cached }

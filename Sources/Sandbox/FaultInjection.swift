@@ -1,3 +1,4 @@
+import Synchronization
 /// A failure the sandbox can inject instead of (or before) its normal answer.
 public enum FaultKind: Sendable, Equatable {
     /// 429 in the JSON envelope with a `Retry-After` header.
@@ -47,7 +48,7 @@ public final class FaultInjector: Sendable {
         var fired = 0
     }
 
-    private let rules = Locked<[ActiveRule]>([])
+    private let rules = Mutex<[ActiveRule]>([])
 
     init() {}
 

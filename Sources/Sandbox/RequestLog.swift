@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One request as the sandbox received it.
 public struct LoggedRequest: Sendable {
@@ -7,11 +8,14 @@ public struct LoggedRequest: Sendable {
     public let query: String?
     public let body: Data?
     public let authorization: String?
+    /// Tests give each session's client a user agent of its own, so a test reads its own requests
+    /// from a sandbox that a whole suite shares.
+    public let userAgent: String?
 }
 
 /// Every request the sandbox received, in arrival order.
 public final class RequestLog: Sendable {
-    private let requests = Locked<[LoggedRequest]>([])
+    private let requests = Mutex<[LoggedRequest]>([])
 
     init() {}
 
@@ -19,8 +23,9 @@ public final class RequestLog: Sendable {
         requests.withLock { $0 }
     }
 
-    public func clear() {
-        requests.withLock { $0.removeAll() }
+    /// The requests sent with this `User-Agent`.
+    public func entries(userAgent: String) -> [LoggedRequest] {
+        requests.withLock { $0.filter { $0.userAgent == userAgent } }
     }
 
     func append(_ request: LoggedRequest) {

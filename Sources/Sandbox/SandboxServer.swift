@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HummingbirdTLS
 import Logging
@@ -81,7 +82,7 @@ public final class SandboxServer: Sendable {
 
 /// Hands the listening port from the server's start callback to `start`, exactly once.
 private final class BoundPort: Sendable {
-    private let state = Locked<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
+    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
 
     func resolve(_ result: Result<Int, any Error>) {
         let waiter: CheckedContinuation<Int, any Error>? = state.withLock { state in

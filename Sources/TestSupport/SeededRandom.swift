@@ -13,6 +13,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// 0 up to `bound` (exclusive) by a plain modulo: the synthetic artifacts' bytes depend on it.
+    public mutating func next(below bound: Int) -> Int {
+        guard bound > 0 else { return 0 }
+        return Int(next() % UInt64(bound))
+    }
+
     public mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
     public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
     public mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }

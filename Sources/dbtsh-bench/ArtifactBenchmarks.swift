@@ -1,5 +1,6 @@
 import DbtArtifacts
 import Foundation
+import TestSupport
 
 /// `catalog show` and `failures` on large synthetic artifacts, timed as whole processes.
 struct ArtifactBenchmarks {

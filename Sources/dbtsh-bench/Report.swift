@@ -59,6 +59,10 @@ enum Format {
         return String(format: "%.2f s", seconds)
     }
 
+    static func kibibytes(_ bytes: Int) -> String {
+        String(format: "%.0f KiB", Double(bytes) / 1_024)
+    }
+
     static func mebibytes(_ bytes: Int) -> String {
         String(format: "%.1f MiB", Double(bytes) / 1_048_576)
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Sandbox
+import ServiceLifecycle
 
 /// Runs the local dbt Cloud until SIGINT or SIGTERM.
 struct SandboxCommand: ParsableCommand {
@@ -36,51 +38,31 @@ struct SandboxCommand: ParsableCommand {
     }
 
     func serve() async throws {
-        let server = try await SandboxServer.start(
-            SandboxConfiguration(host: host, port: port, tls: tls, stepSeconds: stepSeconds, extraRuns: extraRuns,
-                                secondAccount: secondAccount))
+        let service = SandboxService(
+            configuration: SandboxConfiguration(host: host, port: port, tls: tls, stepSeconds: stepSeconds, extraRuns: extraRuns,
+                                                 secondAccount: secondAccount),
+            certificateOutput: certificateOutput)
+        let logger = Logger(label: "dbtsh-sandbox", factory: { _ in SwiftLogNoOpLogHandler() })
+        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}
+
+/// The sandbox as a service: serves until the group's graceful shutdown (SIGINT or SIGTERM).
+private struct SandboxService: Service {
+    let configuration: SandboxConfiguration
+    let certificateOutput: String?
+
+    func run() async throws {
+        let server = try await SandboxServer.start(configuration)
         if let certificateOutput, let pem = server.certificatePEM {
             try pem.write(toFile: certificateOutput, atomically: true, encoding: .utf8)
         }
         var banner = "url: \(server.baseURL.absoluteString)\ntoken: \(DemoWorld.token)\naccount: \(DemoWorld.accountID)\n"
         if let certificateOutput { banner += "certificate: \(certificateOutput)\n" }
         FileHandle.standardOutput.write(Data(banner.utf8))
-        await Self.waitForTerminationSignal()
+        try? await gracefulShutdown()
         await server.stop()
-    }
-
-    private static func waitForTerminationSignal() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = ResumeOnce(continuation)
-            for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler { once.resume() }
-                source.resume()
-                SignalSources.keep(source)
-            }
-        }
-    }
-}
-
-/// Keeps the signal sources alive for the life of the process.
-private enum SignalSources {
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-    static func keep(_ source: any DispatchSourceSignal) { sources.append(source) }
-}
-
-private final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
-
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-    func resume() {
-        lock.lock()
-        let pending = continuation
-        continuation = nil
-        lock.unlock()
-        pending?.resume()
     }
 }
 

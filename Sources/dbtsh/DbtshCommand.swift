@@ -12,7 +12,8 @@ struct DbtshCommand: ParsableCommand {
         An interactive session first runs $XDG_CONFIG_HOME/dbtsh/rc (default ~/.config/dbtsh/rc).
 
         Credentials: --host/--account/--profile, then DBT_CLOUD_API_TOKEN, DBT_CLOUD_ACCOUNT_ID, \
-        DBT_CLOUD_HOST…, then the profiles file, then ~/.dbt/dbt_cloud.yml; or 'login' in the shell.
+        DBT_CLOUD_HOST…, then the profiles file, then ./dbt_project.yml's dbt-cloud: project-id, \
+        then ~/.dbt/dbt_cloud.yml; or 'login' in the shell.
 
         A script stops at its first failing command and exits with its code; 'help language' \
         inside dbtsh describes pipes, redirections, $?, variables and aliases.

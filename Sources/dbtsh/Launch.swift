@@ -41,6 +41,8 @@ struct Launch {
             services: connection.services
         )
         defer { connection.close(clients: session.services.allClients) }
+        // Runs followed in the background end with the session, before the clients shut down.
+        defer { _ = runBlocking { await session.background.cancelAll() } }
         session.setScript(name: options.scriptFile ?? "dbtsh", arguments: options.scriptArguments)
         let interpreter = Interpreter(session: session)
         if interactive, options.demo { DemoGreeting.print(to: console, width: Terminal.columns()) }

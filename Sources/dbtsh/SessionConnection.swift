@@ -1,3 +1,4 @@
+import Config
 import DbtCloud
 import Foundation
 import LineEditor

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DbtArtifacts
+import Synchronization
 
 @Suite struct UnifiedDiffTests {
     @Test func printsHunksLikeDiffU() {
@@ -111,11 +112,10 @@ import Testing
 }
 
 /// Records fetches from the bisect closure.
-private final class FetchLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [Int] = []
-    func append(_ value: Int) { lock.withLock { stored.append(value) } }
-    var values: [Int] { lock.withLock { stored } }
+private final class FetchLog: Sendable {
+    private let stored = Mutex<[Int]>([])
+    func append(_ value: Int) { stored.withLock { $0.append(value) } }
+    var values: [Int] { stored.withLock { $0 } }
 }
 
 @Suite struct LineageTests {

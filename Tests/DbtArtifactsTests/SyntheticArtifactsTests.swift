@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DbtArtifacts
+import TestSupport
 
 @Suite struct SyntheticArtifactsTests {
     @Test func catalogIsValidJSONAndBrowsable() throws {

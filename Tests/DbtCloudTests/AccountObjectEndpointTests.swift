@@ -2,6 +2,7 @@ import Foundation
 import Sandbox
 import Testing
 @testable import DbtCloud
+import TestSupport
 
 @Suite("Projects, environments, connections and the audit log over loopback")
 struct AccountObjectEndpointTests {

@@ -2,6 +2,7 @@ import Foundation
 import Sandbox
 import Testing
 @testable import DbtCloud
+import TestSupport
 
 @Suite("Bulk operations: cancel --all and job delete --all, data side")
 struct BulkOperationTests {

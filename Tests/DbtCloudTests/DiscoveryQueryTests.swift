@@ -2,6 +2,7 @@ import Foundation
 import Sandbox
 import Testing
 @testable import DbtCloud
+import TestSupport
 
 @Suite("Discovery: inline GraphQL, named queries, the sandbox's answers")
 struct DiscoveryQueryTests {

@@ -2,6 +2,7 @@ import Foundation
 import Sandbox
 import Testing
 @testable import DbtCloud
+import TestSupport
 
 @Suite("Endpoints over real loopback HTTP against the sandbox")
 struct EndpointTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DbtCloud
+import TestSupport
 
 @Suite struct ErrorMappingTests {
     func mapped(_ status: Int, _ file: String, method: String = "GET", path: String = "/api/v2/accounts/43/jobs/9/",

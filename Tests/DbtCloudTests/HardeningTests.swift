@@ -27,30 +27,6 @@ struct HardeningTests {
         #expect(throws: DbtCloudError.self) { _ = try DbtHost.parse("http://no-such-name-\(UUID().uuidString.prefix(8)).localhost:9") }
     }
 
-    @Test("~/.dbt/dbt_cloud.yml readable by others is used with a warning and the chmod 600 hint")
-    func readableDbtCloudYAMLWarns() throws {
-        let yaml = """
-            version: "1"
-            context:
-              active-project: "555"
-            projects:
-              - project-id: "555"
-                account-id: "43"
-                account-host: "cloud.getdbt.com"
-                token-value: "yaml-token"
-            """
-        for (mode, warns) in [(UInt16(0o644), true), (0o640, true), (0o600, false), (0o400, false)] {
-            let resolver = CredentialResolver(
-                flags: CredentialFlags(), environment: [:], homeDirectory: URL(fileURLWithPath: "/home/ada"),
-                readFile: { url in url.path.hasSuffix("dbt_cloud.yml") ? ConfigFileContents(text: yaml, permissions: mode) : nil })
-            let resolved = try resolver.resolve()
-            #expect(resolved.token == APIToken("yaml-token"))
-            let warning = resolved.warnings.first { $0.contains("readable by others") }
-            #expect((warning != nil) == warns, "mode \(String(mode, radix: 8)): \(resolved.warnings)")
-            if let warning { #expect(warning.contains("chmod 600 ~/.dbt/dbt_cloud.yml")) }
-        }
-    }
-
     @Test("the process can be made non-dumpable (no core with the token in it)")
     func nonDumpable() {
         #expect(ProcessHardening.forbidCoreDumps())

@@ -1,6 +1,5 @@
 import Foundation
 import Sandbox
-import Synchronization
 import TestSupport
 @testable import DbtCloud
 
@@ -10,7 +9,7 @@ struct HostileHarness {
     let server: HostileServer
     let sandbox: SandboxServer?
     let client: DbtCloudClient
-    let notices: Collected
+    let notices: Collected<String>
 
     /// Tiny backoff, so a fault retried up to the attempt cap (12) ends in well under a second;
     /// timeouts loose enough for a loaded machine (the server shares the cooperative threads
@@ -39,7 +38,7 @@ struct HostileHarness {
     /// Runs `body` with `ClientNotices` collected into `notices`.
     func noticing<T>(_ body: () async throws -> T) async rethrows -> T {
         let notices = self.notices
-        return try await ClientNotices.$handler.withValue({ notices.append($0) }) { try await body() }
+        return try await ClientNotices.listening({ notices.append($0) }) { try await body() }
     }
 }
 
@@ -48,26 +47,18 @@ func withHostile(
     upstream: Bool = false, extraRuns: Int = 0, tls: TestCertificate? = nil, options: ClientOptions = HostileHarness.quick,
     caFile: Bool = false, _ handler: @escaping HostileHandler, _ body: (HostileHarness) async throws -> Void
 ) async throws {
-    let sandbox = upstream ? try await SandboxServer.start(.init(stepSeconds: 0.2, extraRuns: extraRuns)) : nil
-    let server = try await HostileServer.start(tls: tls, upstream: sandbox?.baseURL, handler: handler)
     var options = options
     var pemFile: URL?
-    if caFile, let pem = server.certificatePEM {
+    defer { pemFile.map { try? FileManager.default.removeItem(at: $0) } }
+    if caFile, let pem = tls?.certificatePEM {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbtsh-hostile-\(UUID().uuidString).pem")
         try pem.write(to: file, atomically: true, encoding: .utf8)
         options.caFile = file.path
         pemFile = file
     }
-    defer { pemFile.map { try? FileManager.default.removeItem(at: $0) } }
-    let client: DbtCloudClient
-    do {
-        client = try DbtCloudClient(host: try DbtHost.parse(server.baseURL.absoluteString), token: APIToken(DemoWorld.token), options: options)
-    } catch {
-        await server.stop()
-        await sandbox?.stop()
-        throw error
-    }
-    let harness = HostileHarness(server: server, sandbox: sandbox, client: client, notices: Collected())
+    let setup = try await HostileSetup.start(upstream: upstream, extraRuns: extraRuns, tls: tls, options: options, handler: handler)
+    let (server, sandbox, client) = (setup.server, setup.sandbox, setup.client)
+    let harness = HostileHarness(server: server, sandbox: sandbox, client: client, notices: Collected<String>())
     do {
         try await body(harness)
     } catch {
@@ -75,13 +66,6 @@ func withHostile(
         throw error
     }
     await harness.finish()
-}
-
-final class Collected: Sendable {
-    private let items = Mutex<[String]>([])
-
-    func append(_ item: String) { items.withLock { $0.append(item) } }
-    var all: [String] { items.withLock { $0 } }
 }
 
 extension DbtCloudError {

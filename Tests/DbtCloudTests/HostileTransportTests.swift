@@ -73,6 +73,10 @@ struct HostileTransportTests {
     func endlessBodyIsCapped() async throws {
         var options = HostileHarness.quick
         options.maxResponseBytes = 1 << 20
+        // The cap ends the attempt, not time: a loaded machine may read the first MiB slowly, and a
+        // timed-out attempt would be retried, which is not what this test is about.
+        options.requestTimeout = .seconds(300)
+        options.retry.budget = .seconds(300)
         try await withHostile(options: options, Hostile.endlessBody) { hostile in
             await #expect {
                 _ = try await hostile.client.listJobs(accountID: hostile.account).collect()
@@ -131,7 +135,11 @@ struct HostileTransportTests {
 
     @Test("a reset after reading the request: a GET is retried, a POST is not")
     func resetAfterRequest() async throws {
-        try await withHostile(Hostile.resetAfterRequest) { hostile in
+        // The 12-attempt cap ends the GET's retries (in well under a second unloaded); the budget
+        // must not, or a loaded machine turns the reset into a timeout.
+        var options = HostileHarness.quick
+        options.retry.budget = .seconds(300)
+        try await withHostile(options: options, Hostile.resetAfterRequest) { hostile in
             await #expect {
                 _ = try await hostile.client.job(accountID: hostile.account, id: 1)
             } throws: { error in
@@ -342,7 +350,9 @@ struct HostileTransportTests {
     @Test("a trickling download is given up when it stalls below the minimum rate")
     func tricklingDownloadStalls() async throws {
         var options = HostileHarness.quick
-        options.idleTimeout = .seconds(3)
+        // The stall window is twice the idle timeout: 16 s of 20 bytes a second is far below 64 KiB.
+        // Shorter, a loaded machine could delay the headers past the idle timeout itself.
+        options.idleTimeout = .seconds(8)
         options.minimumDownloadBytes = 64 * 1024
         options.retry.budget = .seconds(1)
         try await withHostile(upstream: true, options: options,

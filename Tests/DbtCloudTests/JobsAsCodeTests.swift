@@ -2,6 +2,7 @@ import Foundation
 import Sandbox
 import Testing
 @testable import DbtCloud
+import TestSupport
 
 @Suite("Jobs as code: YAML and JSON definitions, job diff, job apply plans, job import to another project")
 struct JobsAsCodeTests {

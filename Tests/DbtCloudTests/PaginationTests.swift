@@ -2,6 +2,7 @@ import Foundation
 import Sandbox
 import Testing
 @testable import DbtCloud
+import TestSupport
 
 @Suite("api --paginate and query --paginate: every page merged, bounded")
 struct PaginationTests {

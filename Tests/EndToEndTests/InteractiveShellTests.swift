@@ -238,7 +238,7 @@ struct InteractiveShellTests {
             try shell.type("hl")
             try shell.expect("hl")
             kill(shell.processID, SIGSTOP)
-            Thread.sleep(forTimeInterval: 0.1)
+            try waitUntilStopped(shell.processID)
             kill(shell.processID, SIGCONT)
             try shell.expect(Self.prompt + "hl")
             try shell.type("ep\r")

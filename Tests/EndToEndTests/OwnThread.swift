@@ -16,3 +16,17 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String, fileID: Stri
         throw PseudoTerminal.Failure(description: "\(fileID):\(line): \(message())")
     }
 }
+
+/// Waits until the process is stopped (state `T` in /proc/PID/stat), e.g. after SIGSTOP: the
+/// signal is delivered asynchronously. Gives up after 30 s.
+func waitUntilStopped(_ pid: pid_t, fileID: String = #fileID, line: Int = #line) throws {
+    for _ in 0..<3_000 {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        // pid (comm) STATE …: the state follows the last ')'.
+        if let close = stat.lastIndex(of: ")"), stat[close...].dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("T") {
+            return
+        }
+        usleep(10_000)
+    }
+    try check(false, "process \(pid) did not stop", fileID: fileID, line: line)
+}

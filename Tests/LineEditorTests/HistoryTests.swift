@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LineEditor
+import Synchronization
 
 @Suite("History file and policy", .serialized)
 struct HistoryTests {
@@ -144,7 +145,8 @@ struct HistoryTests {
     }
 }
 
-final class WarningLog: @unchecked Sendable {
-    private(set) var lines: [String] = []
-    func append(_ line: String) { lines.append(line) }
+final class WarningLog: Sendable {
+    private let stored = Mutex<[String]>([])
+    var lines: [String] { stored.withLock { $0 } }
+    func append(_ line: String) { stored.withLock { $0.append(line) } }
 }

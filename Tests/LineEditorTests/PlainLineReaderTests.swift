@@ -121,38 +121,33 @@ struct RunBlockingTests {
     @Test func controlCCancelsTheTask() async throws {
         Interrupts.install()
         let observed = CancellationObserved()
-        let (outcome, elapsed) = await Self.onOwnThread { () -> (BlockingOutcome<Bool>, Double) in
+        let outcome = await Self.onOwnThread { () -> BlockingOutcome<Bool> in
             Thread.detachNewThread {
-                Thread.sleep(forTimeInterval: 0.2)
-                RunBlockingTests.pressControlC()
+                // Ctrl-C once the operation runs (not before: a stale one is forgotten).
+                if observed.started.wait(timeout: .now() + 30) == .success { RunBlockingTests.pressControlC() }
             }
-            let started = Date()
-            let outcome = runBlocking { () async -> Bool in
+            return runBlocking { () async -> Bool in
+                observed.started.signal()
                 do {
-                    try await Task.sleep(for: .seconds(20))
+                    try await Task.sleep(for: .seconds(600))
                     return false
                 } catch {
-                    observed.mark()
+                    observed.cancelled.signal()
                     return true
                 }
             }
-            return (outcome, Date().timeIntervalSince(started))
         }
         guard case .interrupted = outcome else {
             Issue.record("expected .interrupted")
             return
         }
-        #expect(elapsed < 10)
-        for _ in 0..<100 where !observed.wasMarked {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect(observed.wasMarked)
+        let cancelled = await Self.onOwnThread { observed.cancelled.wait(timeout: .now() + 30) == .success }
+        #expect(cancelled, "the task saw its cancellation")
     }
 }
 
-final class CancellationObserved: @unchecked Sendable {
-    private let lock = NSLock()
-    private var marked = false
-    func mark() { lock.withLock { marked = true } }
-    var wasMarked: Bool { lock.withLock { marked } }
+/// Events of the operation under `runBlocking`: it started, it saw its cancellation.
+final class CancellationObserved: Sendable {
+    let started = DispatchSemaphore(value: 0)
+    let cancelled = DispatchSemaphore(value: 0)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Sandbox
 import Testing
+import TestSupport
 
 @Suite("Artifacts and steps")
 struct ArtifactTests {
@@ -11,7 +12,7 @@ struct ArtifactTests {
     }
 
     @Test func defaultRunResultsOfTheFailedRunIsTheGreenDocsOne() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let last = try await client.get("/api/v2/accounts/43/runs/902/artifacts/run_results.json")
             #expect(last.status == 200)
             #expect(last.json?["status"] == nil, "artifacts are not enveloped")
@@ -26,7 +27,7 @@ struct ArtifactTests {
     }
 
     @Test func artifactListAndMissingArtifacts() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let list = try await client.get("/api/v2/accounts/43/runs/902/artifacts/")
             #expect(list.json?["data"] as? [String] == ["catalog.json", "manifest.json", "run_results.json", "sources.json"])
             let freshnessOnly = try await client.get("/api/v2/accounts/43/runs/902/artifacts/?step=1")
@@ -43,7 +44,7 @@ struct ArtifactTests {
     }
 
     @Test func successfulRunsServeTheSuccessFixtures() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let build = try await client.get("/api/v2/accounts/43/runs/901/artifacts/run_results.json?step=2")
             #expect(runResults(build).which == "build")
             #expect(!runResults(build).statuses.contains("error"))
@@ -53,7 +54,7 @@ struct ArtifactTests {
     }
 
     @Test func stepsHaveRealLogsAndTruncatedDebugLogs() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let run = try #require(try await client.get("/api/v2/accounts/43/runs/902/?include_related=run_steps").data)
             let build = run.objects("run_steps")[1]
             #expect(build.int("index") == 2)

@@ -1,11 +1,12 @@
 import Foundation
 import Sandbox
 import Testing
+import TestSupport
 
 @Suite("Wire contract")
 struct ContractTests {
     @Test func jobsPageInTwoPagesOf100() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let first = try await client.get("/api/v2/accounts/43/jobs/?limit=100&offset=0")
             let second = try await client.get("/api/v2/accounts/43/jobs/?limit=100&offset=100")
             #expect(first.status == 200)
@@ -23,7 +24,7 @@ struct ContractTests {
     }
 
     @Test func limitAbove100IsRejected() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let response = try await client.get("/api/v2/accounts/43/runs/?limit=101")
             #expect(response.status == 400)
             let status = try #require(response.json?["status"] as? [String: Any])
@@ -34,7 +35,7 @@ struct ContractTests {
     }
 
     @Test func missingTrailingSlashDoesNotSucceed() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let get = try await client.get("/api/v2/accounts/43/jobs/43167")
             #expect(get.status == 301)
             #expect(get.header("Location") == "/api/v2/accounts/43/jobs/43167/")
@@ -47,7 +48,7 @@ struct ContractTests {
     }
 
     @Test func redirectedTriggerEndsIn405AsOnDbtCloud() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let post = try await client.post("/api/v2/accounts/43/jobs/43167/run", #"{"cause":"x"}"#)
             #expect(post.status == 301)
             let followed = try await client.get(try #require(post.header("Location")))
@@ -57,7 +58,7 @@ struct ContractTests {
     }
 
     @Test func tokensAreChecked() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let missing = try await client.get("/api/v2/accounts/43/jobs/", authorization: nil)
             let wrong = try await client.get("/api/v2/accounts/43/jobs/", authorization: "Token nope")
             let noPrefix = try await client.get("/api/v2/accounts/43/jobs/", authorization: DemoWorld.token)
@@ -71,7 +72,7 @@ struct ContractTests {
     }
 
     @Test func readOnlyTokenGets403OnWrites() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let read = try await client.get("/api/v2/accounts/43/jobs/43167/", authorization: "Token \(DemoWorld.readOnlyToken)")
             #expect(read.status == 200)
             let write = try await client.request(
@@ -83,7 +84,7 @@ struct ContractTests {
     }
 
     @Test func unknownAccountAndObjectsAre404() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let account = try await client.get("/api/v2/accounts/44/jobs/")
             #expect(account.status == 404)
             #expect(account.userMessage == "The requested resource was not found. Please check that you have the proper permissions.")
@@ -96,7 +97,7 @@ struct ContractTests {
 
     @Test(arguments: ["run_steps,job", #"["run_steps", "job"]"#, "['run_steps','job']", "[run_steps, job]"])
     func includeRelatedForms(_ form: String) async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let encoded = form.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let run = try #require(try await client.get("/api/v2/accounts/43/runs/902/?include_related=\(encoded)").data)
             #expect(run.objects("run_steps").count == 3)

@@ -1,6 +1,7 @@
 import Foundation
 import Sandbox
 import Testing
+import TestSupport
 
 /// Numbers no integer can hold, in request bodies and queries: the sandbox answers, it never traps.
 @Suite("The sandbox against absurd numbers")
@@ -9,7 +10,7 @@ struct HostileBodyTests {
 
     @Test("a job body with project_id 1e300 and friends gets a 4xx or a job", arguments: absurd)
     func absurdNumbersInABody(_ number: String) async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let body = #"{"id":null,"account_id":43,"project_id":\#(number),"environment_id":\#(number),"name":"x","execute_steps":["dbt build"],"settings":{"threads":\#(number)}}"#
             let created = try await client.post("/api/v2/accounts/43/jobs/", body)
             #expect((200..<500).contains(created.status), "\(created.status) \(created.text)")
@@ -22,7 +23,7 @@ struct HostileBodyTests {
 
     @Test("absurd numbers in queries get a 4xx or a listing", arguments: absurd)
     func absurdNumbersInAQuery(_ number: String) async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             for path in ["jobs/?project_id=\(number)", "runs/?job_definition_id=\(number)&limit=\(number)", "runs/?offset=\(number)",
                          "runs/\(number)/", "jobs/?=", "runs/?status__in=[\(number)]"] {
                 let response = try await client.get("/api/v2/accounts/43/" + path)

@@ -1,11 +1,12 @@
 import Foundation
 import Sandbox
 import Testing
+import TestSupport
 
 @Suite("Listings, filters and job definitions")
 struct ListingTests {
     @Test func runsFilterByStatusAndJob() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let errors = try await client.get("/api/v2/accounts/43/runs/?status=20")
             let shapeErrors = Array(DemoWorld.historyFirstFailingRunID...DemoWorld.historyRunIDs.upperBound) + [962, 963, 964, 966, 968, 970, 974, 978]
             #expect(errors.list.compactMap { $0.int("id") } == [902, 924] + shapeErrors)
@@ -24,7 +25,7 @@ struct ListingTests {
     }
 
     @Test func runsOrdering() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let ascending = try await client.get("/api/v2/accounts/43/runs/").list.compactMap { $0.int("id") }
             #expect(ascending == ascending.sorted())
             let newest = try await client.get("/api/v2/accounts/43/runs/?order_by=-id&limit=1").list.first?.int("id")
@@ -40,7 +41,7 @@ struct ListingTests {
     }
 
     @Test func runTimestampsAndDurationsHaveTheRealShapes() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let run = try #require(try await client.get("/api/v2/accounts/43/runs/902/").data)
             #expect(run.string("created_at") == "2026-11-28 23:57:06.318204+00:00")
             #expect(run.string("started_at") == "2026-11-28 23:57:08.318204+00:00")
@@ -62,7 +63,7 @@ struct ListingTests {
     }
 
     @Test func jobsFilterByProjectEnvironmentAndName() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let marketing = try await client.get("/api/v2/accounts/43/jobs/?project_id=101")
             #expect(marketing.list.allSatisfy { $0.int("project_id") == 101 })
             let total = (marketing.json?["extra"] as? [String: Any])?.object("pagination")?.int("total_count") ?? 0
@@ -82,7 +83,7 @@ struct ListingTests {
     }
 
     @Test func jobCreateUpdateAndSoftDelete() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let invalid = try await client.post("/api/v2/accounts/43/jobs/", #"{"name": "half a job"}"#)
             #expect(invalid.status == 400)
             #expect(invalid.data?.string("_model") == "HumanReadableJobDefinition")
@@ -127,7 +128,7 @@ struct ListingTests {
     }
 
     @Test func accountObjectsCanBeListed() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let accounts = try await client.get("/api/v3/accounts/")
             #expect(accounts.list.first?.int("id") == 43)
             let account = try await client.get("/api/v2/accounts/43/")
@@ -166,7 +167,7 @@ struct ListingTests {
     }
 
     @Test func extraRunsAreSeededForBenchmarks() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 0.05, extraRuns: 2_600)) { client in
+        try await withSandboxHTTP(SandboxConfiguration(stepSeconds: 0.05, extraRuns: 2_600)) { client in
             let page = try await client.get("/api/v2/accounts/43/runs/?limit=100&offset=2600")
             let total = (page.json?["extra"] as? [String: Any])?.object("pagination")?.int("total_count")
             #expect(total == 2_666)

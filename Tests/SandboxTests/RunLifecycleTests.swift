@@ -1,10 +1,11 @@
 import Foundation
 import Sandbox
 import Testing
+import TestSupport
 
 @Suite("Simulated runs")
 struct RunLifecycleTests {
-    private func trigger(_ client: SandboxClient, job: Int, body: String = #"{"cause": "test"}"#) async throws -> [String: Any] {
+    private func trigger(_ client: SandboxHTTP, job: Int, body: String = #"{"cause": "test"}"#) async throws -> [String: Any] {
         let response = try await client.post("/api/v2/accounts/43/jobs/\(job)/run/", body)
         #expect(response.status == 200)
         return try #require(response.data)
@@ -12,7 +13,7 @@ struct RunLifecycleTests {
 
     // Phases long enough that a poll sees each one even when the whole suite loads both cores.
     @Test func succeedingJobGoesThroughEveryStatusToSuccess() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 1.0)) { client in
+        try await withSandboxHTTP(SandboxConfiguration(stepSeconds: 1.0)) { client in
             let run = try await trigger(client, job: DemoWorld.succeedingJobID)
             let id = try #require(run.int("id"))
             #expect(id >= 100_000)
@@ -43,7 +44,7 @@ struct RunLifecycleTests {
     }
 
     @Test func logsGrowWhileAStepRuns() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 4.0)) { client in
+        try await withSandboxHTTP(SandboxConfiguration(stepSeconds: 4.0)) { client in
             let id = try #require(try await trigger(client, job: DemoWorld.succeedingJobID, body: #"{"cause":"x","steps_override":["dbt build"],"generate_docs_override":false}"#).int("id"))
             func runningStepLog() async throws -> String? {
                 let data = try await client.get("/api/v2/accounts/43/runs/\(id)/?include_related=run_steps").data
@@ -52,8 +53,12 @@ struct RunLifecycleTests {
             }
             _ = try await client.waitForRun(id, seconds: 30) { $0.objects("run_steps").first?.int("status") == 3 }
             let early = try #require(try await runningStepLog(), "the step is running")
-            try await Task.sleep(nanoseconds: 1_500_000_000)
-            let later = try await runningStepLog()
+            // Read the log again until it has grown or the step has ended (the events), not after a pause.
+            var later: String? = early
+            while let current = later, current.count <= early.count {
+                try await Task.sleep(for: .milliseconds(50))
+                later = try await runningStepLog()
+            }
             let final = try await client.waitForRun(id, seconds: 30) { $0.bool("is_complete") == true }
             let finished = final.objects("run_steps").first?.string("logs") ?? ""
             #expect(early.count < (later ?? finished).count, "the log of a running step grows")
@@ -62,7 +67,7 @@ struct RunLifecycleTests {
     }
 
     @Test func failingJobEndsInErrorAtItsBuildStep() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let id = try #require(try await trigger(client, job: DemoWorld.failingJobID).int("id"))
             let final = try await client.waitForRun(id) { $0.bool("is_complete") == true }
             #expect(final.int("status") == 20)
@@ -78,7 +83,7 @@ struct RunLifecycleTests {
     }
 
     @Test func overridesAreHonoured() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let body = #"{"cause": "overrides", "steps_override": ["dbt seed", "dbt source freshness"], "threads_override": 8, "target_name_override": "ci", "git_branch": "feature/x", "schema_override": "pr_1", "generate_docs_override": false}"#
             let run = try await trigger(client, job: DemoWorld.failingJobID, body: body)
             let id = try #require(run.int("id"))
@@ -94,7 +99,7 @@ struct RunLifecycleTests {
     }
 
     @Test func timeoutOverrideStopsTheRunInError() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 0.4)) { client in
+        try await withSandboxHTTP(SandboxConfiguration(stepSeconds: 0.4)) { client in
             let id = try #require(try await trigger(client, job: DemoWorld.succeedingJobID, body: #"{"cause":"t","timeout_seconds_override":1}"#).int("id"))
             let final = try await client.waitForRun(id) { $0.bool("is_complete") == true }
             #expect(final.int("status") == 20)
@@ -103,15 +108,19 @@ struct RunLifecycleTests {
     }
 
     @Test func cancelFreezesARunningRun() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 2.0)) { client in
+        try await withSandboxHTTP(SandboxConfiguration(stepSeconds: 2.0)) { client in
             let id = try #require(try await trigger(client, job: DemoWorld.succeedingJobID).int("id"))
+            // A second run triggered with it is the clock: once it has ended, the cancelled one
+            // would have ended too, had the cancel not frozen it.
+            let control = try #require(try await trigger(client, job: DemoWorld.succeedingJobID).int("id"))
             _ = try await client.waitForRun(id) { $0.int("status") == 3 }
             let cancelled = try #require(try await client.post("/api/v2/accounts/43/runs/\(id)/cancel/").data)
             #expect(cancelled.int("status") == 30)
             #expect(cancelled.string("status_message") == "Cancelled by user.")
             #expect(cancelled.bool("is_cancelled") == true)
             #expect(cancelled.bool("is_complete") == true)
-            try await Task.sleep(nanoseconds: 1_500_000_000)
+            let controlEnd = try await client.waitForRun(control, seconds: 120) { $0.bool("is_complete") == true }
+            #expect(controlEnd.int("status") == 10, "the control run ended: \(controlEnd)")
             let later = try #require(try await client.get("/api/v2/accounts/43/runs/\(id)/?include_related=run_steps").data)
             #expect(later.int("status") == 30)
             #expect(later.string("finished_at") == cancelled.string("finished_at"))
@@ -124,7 +133,7 @@ struct RunLifecycleTests {
     }
 
     @Test func cancelWhileQueuedHasNoSteps() async throws {
-        try await withSandbox(SandboxConfiguration(stepSeconds: 2)) { client in
+        try await withSandboxHTTP(SandboxConfiguration(stepSeconds: 2)) { client in
             let id = try #require(try await trigger(client, job: DemoWorld.succeedingJobID).int("id"))
             let cancelled = try #require(try await client.post("/api/v2/accounts/43/runs/\(id)/cancel/").data)
             #expect(cancelled.int("status") == 30)
@@ -135,7 +144,7 @@ struct RunLifecycleTests {
     }
 
     @Test func finishedRunIsNotChangedByCancel() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let before = try #require(try await client.get("/api/v2/accounts/43/runs/913/").data)
             let after = try #require(try await client.post("/api/v2/accounts/43/runs/913/cancel/").data)
             #expect(after.int("status") == 10)
@@ -144,7 +153,7 @@ struct RunLifecycleTests {
     }
 
     @Test func retryRunsTheFailedStepAgain() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let notFailed = try await client.post("/api/v2/accounts/43/runs/913/retry/")
             #expect(notFailed.status == 400)
             #expect(notFailed.userMessage?.contains("only a run that ended in error") == true)
@@ -160,7 +169,7 @@ struct RunLifecycleTests {
     }
 
     @Test func rerunRetriesAFailedJobAndTriggersOtherwise() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let failed = try #require(try await client.post("/api/v2/accounts/43/jobs/43167/rerun/").data)
             #expect(failed.int("retrying_run_id") == 902)
             let fresh = try #require(try await client.post("/api/v2/accounts/43/jobs/43168/rerun/").data)
@@ -170,7 +179,7 @@ struct RunLifecycleTests {
     }
 
     @Test func triggerNeedsACause() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let response = try await client.post("/api/v2/accounts/43/jobs/43167/run/", #"{"git_branch": "main"}"#)
             #expect(response.status == 400)
             #expect(response.data?.string("cause") == "required key not provided")

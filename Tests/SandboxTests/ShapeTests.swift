@@ -2,6 +2,8 @@ import DbtArtifacts
 import Foundation
 import Sandbox
 import Testing
+import TestSupport
+import Synchronization
 
 /// The failure-shape demo jobs, read over HTTP the way `explain` will: the run with its steps,
 /// the artifacts the story asks for (per step), then the story.
@@ -14,7 +16,7 @@ struct ShapeTests {
         let artifactStatuses: [Int]
     }
 
-    private func explain(_ client: SandboxClient, run id: Int) async throws -> Explained {
+    private func explain(_ client: SandboxHTTP, run id: Int) async throws -> Explained {
         let response = try await client.get("/api/v2/accounts/43/runs/\(id)/?include_related=%5B%22run_steps%22%5D")
         #expect(response.status == 200)
         let run = try RunFacts.decode(response.body)
@@ -34,7 +36,7 @@ struct ShapeTests {
     }
 
     @Test func everyShapeIsExplainedWithDbtsOwnWords() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let expected: [String: (RunVerdict, String)] = [
                 "multiple_failures": (.nodeErrors, "Binder Error: Referenced column \"gross_order_value_usd\" not found in FROM clause!"),
                 "freshness_failure": (.freshness, "Catalog Error: Table with name \"zendesk.tickets\" does not exist because schema \"zendesk\" does not exist."),
@@ -74,7 +76,7 @@ struct ShapeTests {
     }
 
     @Test func theTestStepIsExplainedNotTheGreenRunStep() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let explained = try await explain(client, run: 963)
             #expect(explained.story.step?.name == "Invoke dbt with `dbt test`")
             #expect(explained.story.step?.index == 5)
@@ -90,7 +92,7 @@ struct ShapeTests {
     }
 
     @Test func artifactsAreServedPerStepAndStepsWithoutAre404() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let steps = try #require(try await client.get("/api/v2/accounts/43/runs/959/?include_related=run_steps").data).objects("run_steps")
             #expect(steps.map { $0.string("name") ?? "" } == [
                 "Clone git repository", "Create profile from connection DuckDB", "Invoke dbt with `dbt deps`",
@@ -119,7 +121,7 @@ struct ShapeTests {
     }
 
     @Test func lostArtifactsAre404WhileStepsAndLogsExist() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let run = try #require(try await client.get("/api/v2/accounts/43/runs/978/?include_related=run_steps").data)
             #expect(run.bool("artifacts_saved") == false)
             #expect(run.string("status_humanized") == "Error")
@@ -132,7 +134,7 @@ struct ShapeTests {
     }
 
     @Test func theRunningBuildsLogGrowsUntilItsSlowModel() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             func buildStep() async throws -> [String: Any] {
                 try #require(try await client.get("/api/v2/accounts/43/runs/976/?include_related=run_steps").data?.objects("run_steps").last)
             }
@@ -144,9 +146,10 @@ struct ShapeTests {
             #expect(first["finished_at"] is NSNull)
             let firstCount = first.string("logs")?.split(separator: "\n").count ?? 0
             #expect(firstCount > 1)
-            let deadline = Date().addingTimeInterval(10)
+            // The log growing is the event; awaited up to 30 s (it grows a line a second).
+            let deadline = ContinuousClock.now + .seconds(30)
             var grown = firstCount
-            while grown <= firstCount, Date() < deadline {
+            while grown <= firstCount, ContinuousClock.now < deadline {
                 try await Task.sleep(nanoseconds: 100_000_000)
                 grown = try await buildStep().string("logs")?.split(separator: "\n").count ?? 0
             }
@@ -159,7 +162,7 @@ struct ShapeTests {
     }
 
     @Test func theHistoryBreaksAtRun947AndBisectFindsItInSixFetches() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let listing = try await client.get("/api/v2/accounts/43/runs/?job_definition_id=43201&order_by=-id&limit=100")
             let newestFirst = listing.list
             #expect(newestFirst.compactMap { $0.int("id") } == Array(DemoWorld.historyRunIDs.reversed()))
@@ -188,7 +191,7 @@ struct ShapeTests {
     }
 
     @Test func whatChangedWhenTheDailyBuildBroke() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             func facts(_ id: Int) async throws -> RunFacts {
                 try RunFacts.decode(try await client.get("/api/v2/accounts/43/runs/\(id)/?include_related=run_steps").body)
             }
@@ -219,7 +222,7 @@ struct ShapeTests {
     }
 
     @Test func runFieldsOfTheShapes() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let timedOut = try RunFacts.decode(try await client.get("/api/v2/accounts/43/runs/974/?include_related=run_steps").body)
             #expect(timedOut.statusMessage == "This run timed out after running for 600 seconds.")
             #expect(timedOut.runDurationSeconds == 600)
@@ -240,7 +243,7 @@ struct ShapeTests {
     }
 
     @Test func triggeredRunsOfAShapeJobReplayTheShapeEvenAfterAnUpdate() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let job = try #require(try await client.get("/api/v2/accounts/43/jobs/43205/").json?["data"] as? [String: Any])
             var renamed = job
             renamed["name"] = "Package upgrade (renamed)"
@@ -258,9 +261,8 @@ struct ShapeTests {
 }
 
 /// Counts the bisect closure's fetches.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import Sandbox
 import Testing
+import TestSupport
 
 @Suite("TLS and Discovery")
 struct TLSAndDiscoveryTests {
     @Test func tlsWithTheSelfSignedCertificate() async throws {
-        try await withSandbox(SandboxConfiguration(tls: true, stepSeconds: 0.05), trustingCertificate: true) { client in
+        try await withSandboxHTTP(SandboxConfiguration(tls: true, stepSeconds: 0.05), trustingCertificate: true) { client in
             #expect(client.server.baseURL.scheme == "https")
             let pem = try #require(client.server.certificatePEM)
             #expect(pem.hasPrefix("-----BEGIN CERTIFICATE-----"))
@@ -17,7 +18,7 @@ struct TLSAndDiscoveryTests {
 
     @Test func tlsIsRefusedWithoutTrustingThePEM() async throws {
         // The client keeps retrying a failed handshake until its connect timeout.
-        try await withSandbox(
+        try await withSandboxHTTP(
             SandboxConfiguration(tls: true, stepSeconds: 0.05), trustingCertificate: false, connectTimeout: .milliseconds(400)
         ) { client in
             await #expect(throws: (any Error).self) {
@@ -41,7 +42,7 @@ struct TLSAndDiscoveryTests {
     }
 
     @Test func discoveryPagesThroughTheAppliedModels() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             var names: [String] = []
             var cursor: String?
             var pages = 0
@@ -68,7 +69,7 @@ struct TLSAndDiscoveryTests {
     }
 
     @Test func discoveryAcceptsInlineLiteralsAndRejectsOtherShapes() async throws {
-        try await withSandbox { client in
+        try await withSandboxHTTP { client in
             let inline = #"{"query": "{ environment(id: 202) { applied { models(first: 3) { totalCount edges { node { uniqueId } } } } } }"}"#
             let response = try await client.post("/graphql", inline)
             let edges = (((response.json?["data"] as? [String: Any])?.object("environment"))?.object("applied"))?.object("models")?.objects("edges")

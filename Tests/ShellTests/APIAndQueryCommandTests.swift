@@ -11,7 +11,7 @@ struct APIAndQueryCommandTests {
     @Test("api --paginate GETs every page with limit and offset and merges their data; --max-items bounds it and says so")
     func apiPaginate() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             let all = await shell.run("api GET '/api/v2/accounts/{account}/runs/?limit=5&order_by=-id' --paginate")
             #expect(all.status == 0, "\(all)")
             let json = try #require(all.json, "\(all)")
@@ -21,7 +21,7 @@ struct APIAndQueryCommandTests {
             #expect(json["extra"]?["pagination"]?["count"] == .int(total))
             let ids = json["data"]?.arrayValue?.compactMap { $0["id"]?.intValue } ?? []
             #expect(ids == ids.sorted(by: >), "the filter is kept on every page")
-            let pages = fixture.requests(method: "GET", pathContains: "/runs/")
+            let pages = fixture.requests(since: since, method: "GET", pathContains: "/runs/")
             #expect(pages.allSatisfy { $0.path == "/api/v2/accounts/43/runs/" && $0.queryValue("limit") == "5" && $0.queryValue("order_by") == "-id" })
             #expect(pages.map { $0.queryValue("offset") } == stride(from: 0, to: total, by: 5).map { String($0) })
             #expect(all.stderrLines == ["api: \(total) items in \(pages.count) pages"])
@@ -100,18 +100,18 @@ struct APIAndQueryCommandTests {
     @Test("an inline query gets ${environment} and friends from the context, and only the variables it uses")
     func inlineQuery() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
+            var since = fixture.requestMark()
             let result = await shell.run("use job 43167; query '{ environment(id: ${environment}) { applied { models(first: 3) { edges { node { name } } } } } }'")
             #expect(result.status == 0, "\(result)")
             #expect(result.json?["environment"]?["applied"]?["models"]?["edges"]?.arrayValue?.count == 3, "\(result)")
-            let request = try #require(fixture.requests(method: "POST", pathContains: "graphql").only)
+            let request = try #require(fixture.requests(since: since, method: "POST", pathContains: "graphql").only)
             #expect(request.jsonBody?["query"] == "{ environment(id: 202) { applied { models(first: 3) { edges { node { name } } } } } }")
             #expect(request.jsonBody?["variables"] == nil || request.jsonBody?["variables"] == [:], "\(String(describing: request.jsonBody))")
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let declared = await shell.run("query 'query ($environmentId: BigInt!, $n: Int) { environment(id: $environmentId) { applied { models(first: $n) { totalCount } } } }' --var n=2")
             #expect(declared.status == 0, "\(declared)")
-            #expect(fixture.requests(method: "POST", pathContains: "graphql").only?.jsonBody?["variables"] == ["environmentId": 202, "n": 2])
+            #expect(fixture.requests(since: since, method: "POST", pathContains: "graphql").only?.jsonBody?["variables"] == ["environmentId": 202, "n": 2])
 
             let unknown = await shell.run("query '{ environment(id: ${nothing}) { dbtProjectName } }'")
             #expect(unknown.status == 2, "\(unknown)")
@@ -132,13 +132,13 @@ struct APIAndQueryCommandTests {
                 }
                 """)
             defer { try? FileManager.default.removeItem(at: file) }
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             let all = await shell.run("use job 43167; query '\(file.path)' --paginate --var first=10")
             #expect(all.status == 0, "\(all)")
             let models = try #require(all.json?["environment"]?["applied"]?["models"], "\(all)")
             let total = try #require(models["totalCount"]?.intValue)
             #expect(models["edges"]?.arrayValue?.count == total)
-            let posts = fixture.requests(method: "POST", pathContains: "graphql").compactMap(\.jsonBody)
+            let posts = fixture.requests(since: since, method: "POST", pathContains: "graphql").compactMap(\.jsonBody)
             #expect(posts.count == (total + 9) / 10)
             #expect(posts.first?["variables"]?["after"] == .null)
             #expect(posts.dropFirst().allSatisfy { $0["variables"]?["after"]?.stringValue != nil }, "each page asks after the last cursor")
@@ -159,12 +159,12 @@ struct APIAndQueryCommandTests {
     func namedQueries() async throws {
         try await withShell { shell, fixture in
             _ = await shell.run("use job 43167")
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             let history = await shell.run("query model-history fct_orders --last 2")
             #expect(history.status == 0, "\(history)")
             #expect(history.stdout.tableHeader?.split(separator: " ") == ["RUN", "JOB", "STATUS", "GENERATED", "TIME", "TESTS", "ERROR"], "\(history)")
             #expect((1...2).contains(history.stdout.tableRows.count), "\(history)")
-            let asked = fixture.requests(method: "POST", pathContains: "graphql").compactMap(\.jsonBody).last
+            let asked = fixture.requests(since: since, method: "POST", pathContains: "graphql").compactMap(\.jsonBody).last
             #expect(asked?["variables"] == ["environmentId": 202, "uniqueId": "model.lumen_shop.fct_orders", "lastRunCount": 2])
             let historyJSON = await shell.run("query model-history model.lumen_shop.fct_orders --json")
             #expect(historyJSON.json?.arrayValue?.first?["runId"]?.intValue != nil, "\(historyJSON)")

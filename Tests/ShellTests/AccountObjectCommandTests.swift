@@ -12,17 +12,17 @@ struct AccountObjectCommandTests {
     @Test("project create, update and delete send the documented requests with the exact bodies")
     func projectLifecycle() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
+            var since = fixture.requestMark()
             let created = await shell.run("project create --set name=Finance --set description='Finance models' --yes")
             #expect(created.status == 0, "\(created)")
             let id = try #require(Int(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "stdout is the new id: \(created)")
             #expect(created.stderrLines == ["created project \(id) 'Finance'"])
-            let create = try #require(fixture.writes.only)
+            let create = try #require(fixture.writes(since: since).only)
             #expect(create.method == "POST")
             #expect(create.path == "/api/v3/accounts/43/projects/")
             #expect(create.jsonBody == ["name": "Finance", "description": "Finance models", "type": 0, "state": 1, "account_id": 43])
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let updated = await shell.run("project update Finance --set description=Money --set dbt_project_subdirectory=finance --yes")
             #expect(updated.status == 0, "\(updated)")
             #expect(updated.stdout.isEmpty)
@@ -32,7 +32,7 @@ struct AccountObjectCommandTests {
                 "  description: \"Finance models\" → \"Money\"",
                 "updated project \(id) 'Finance'",
             ])
-            let update = try #require(fixture.writes.only)
+            let update = try #require(fixture.writes(since: since).only)
             #expect(update.method == "POST")
             #expect(update.path == "/api/v3/accounts/43/projects/\(id)/")
             let body = try #require(update.jsonBody?.objectValue)
@@ -45,11 +45,11 @@ struct AccountObjectCommandTests {
                 #expect(body[computed] == nil, "\(computed) is computed by dbt Cloud")
             }
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let deleted = await shell.run("use project \(id); project delete --yes")
             #expect(deleted.status == 0, "\(deleted)")
             #expect(deleted.stderrLines.last == "deleted project \(id) 'Finance'")
-            #expect(fixture.writes.map { "\($0.method) \($0.path)" } == ["DELETE /api/v3/accounts/43/projects/\(id)/"])
+            #expect(fixture.writes(since: since).map { "\($0.method) \($0.path)" } == ["DELETE /api/v3/accounts/43/projects/\(id)/"])
             #expect(shell.context.project == nil, "a deleted project leaves the context")
             #expect(await shell.run("projects").stdout.firstColumn == ["100", "101"])
         }
@@ -58,7 +58,7 @@ struct AccountObjectCommandTests {
     @Test("a script without --yes is refused in one line naming --yes, before any request")
     func scriptsMustSayYes() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             for line in ["project create --set name=X", "project update 100 --set name=X", "project delete 101",
                          "environment create --set name=X --set type=deployment", "environment update 201 --set name=X",
                          "environment delete 201", "connection create --set name=X --set adapter_version=postgres_v0 --set config={}",
@@ -68,7 +68,7 @@ struct AccountObjectCommandTests {
                 #expect(result.stderrLines.count == 1, "\(line): \(result)")
                 #expect(result.stderr.contains("--yes"), "\(line): \(result)")
             }
-            #expect(fixture.server.requestLog.entries().isEmpty, "nothing was sent, not even a lookup")
+            #expect(fixture.requests(since: since).isEmpty, "nothing was sent, not even a lookup")
         }
     }
 
@@ -76,19 +76,19 @@ struct AccountObjectCommandTests {
     func terminalConfirmation() async throws {
         try await withShell { _, fixture in
             let declining = fixture.shell(interactive: true, console: CapturingConsole(input: "n\n"))
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             let kept = await declining.run("project delete marketing")
             #expect(kept.status == 0, "\(kept)")
             #expect(kept.stderr.contains("delete project 101 'marketing'? [y/N] "), "\(kept)")
             #expect(kept.stderr.hasSuffix("not deleted\n"), "\(kept)")
-            #expect(fixture.writes.isEmpty)
+            #expect(fixture.writes(since: since).isEmpty)
 
             let accepting = fixture.shell(interactive: true, console: CapturingConsole(input: "y\n"))
             let updated = await accepting.run("project update marketing --set description='Campaigns'")
             #expect(updated.status == 0, "\(updated)")
             #expect(updated.stderr.contains("  description: \"Campaign and attribution models\" → \"Campaigns\"\nupdate project 101 'marketing'? [y/N] "),
                     "the change is shown before the question: \(updated)")
-            #expect(fixture.writes.map(\.path) == ["/api/v3/accounts/43/projects/101/"])
+            #expect(fixture.writes(since: since).map(\.path) == ["/api/v3/accounts/43/projects/101/"])
             _ = await fixture.shell().run("project update 101 --set description='Campaign and attribution models' --yes")
         }
     }
@@ -96,22 +96,22 @@ struct AccountObjectCommandTests {
     @Test("environment create, update (the whole object back) and delete")
     func environmentLifecycle() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
+            var since = fixture.requestMark()
             let created = await shell.run("environment create --project marketing --set name=CI --set type=deployment --set deployment_type=staging --yes")
             #expect(created.status == 0, "\(created)")
             let id = try #require(Int(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(created)")
-            let create = try #require(fixture.writes.only)
+            let create = try #require(fixture.writes(since: since).only)
             #expect(create.path == "/api/v3/accounts/43/projects/101/environments/")
             #expect(create.jsonBody == [
                 "name": "CI", "type": "deployment", "deployment_type": "staging", "account_id": 43, "project_id": 101, "state": 1,
                 "use_custom_branch": false, "supports_docs": false, "dbt_version": "latest",
             ])
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let updated = await shell.run("environment update CI --project 101 --set dbt_version=1.9.0-latest --set custom_branch=release --set use_custom_branch=true --yes")
             #expect(updated.status == 0, "\(updated)")
             #expect(updated.stderr.contains("  dbt_version: \"latest\" → \"1.9.0-latest\""), "\(updated)")
-            let update = try #require(fixture.writes.only)
+            let update = try #require(fixture.writes(since: since).only)
             #expect(update.path == "/api/v3/accounts/43/projects/101/environments/\(id)/")
             let body = try #require(update.jsonBody?.objectValue)
             #expect(body["id"] == .int(id))
@@ -125,10 +125,10 @@ struct AccountObjectCommandTests {
             let live = try await fixture.client.environment(accountID: 43, projectID: 101, id: id)
             #expect(live.deploymentType == "staging" && live.customBranch == "release")
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let deleted = await shell.run("use environment \(id); environment delete --yes")
             #expect(deleted.status == 0, "\(deleted)")
-            #expect(fixture.writes.map { "\($0.method) \($0.path)" } == ["DELETE /api/v3/accounts/43/projects/101/environments/\(id)/"])
+            #expect(fixture.writes(since: since).map { "\($0.method) \($0.path)" } == ["DELETE /api/v3/accounts/43/projects/101/environments/\(id)/"])
             #expect(shell.context.environment == nil)
         }
     }
@@ -145,11 +145,11 @@ struct AccountObjectCommandTests {
                   dbname: finance
                 """)
             defer { try? FileManager.default.removeItem(at: file) }
-            fixture.server.requestLog.clear()
+            var since = fixture.requestMark()
             let created = await shell.run("connection create --file '\(file.path)' --yes")
             #expect(created.status == 0, "\(created)")
             let id = try #require(Int(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(created)")
-            let create = try #require(fixture.writes.only)
+            let create = try #require(fixture.writes(since: since).only)
             #expect(create.path == "/api/v3/accounts/43/connections/")
             #expect(create.jsonBody == [
                 "name": "Finance warehouse", "adapter_version": "postgres_v0", "account_id": 43,
@@ -161,19 +161,19 @@ struct AccountObjectCommandTests {
             #expect(shown.json?["id"] == .int(id))
             #expect(await shell.run("connection get \(id)").stdout.contains("Finance warehouse"))
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let updated = await shell.run("connection update \(id) --set config.hostname=db2.finance.example --yes")
             #expect(updated.status == 0, "\(updated)")
             #expect(updated.stderr.contains("  config.hostname: \"db.finance.example\" → \"db2.finance.example\""), "\(updated)")
-            let patch = try #require(fixture.writes.only)
+            let patch = try #require(fixture.writes(since: since).only)
             #expect(patch.method == "PATCH")
             #expect(patch.path == "/api/v3/accounts/43/connections/\(id)/")
             #expect(patch.jsonBody == ["config": ["hostname": "db2.finance.example"]])
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let deleted = await shell.run("connection delete 'Finance warehouse' --yes")
             #expect(deleted.status == 0, "\(deleted)")
-            #expect(fixture.writes.map { "\($0.method) \($0.path)" } == ["DELETE /api/v3/accounts/43/connections/\(id)/"])
+            #expect(fixture.writes(since: since).map { "\($0.method) \($0.path)" } == ["DELETE /api/v3/accounts/43/connections/\(id)/"])
             let gone = await shell.run("connection show \(id)")
             #expect(gone.status == 3, "\(gone)")
         }
@@ -182,7 +182,7 @@ struct AccountObjectCommandTests {
     @Test("bad definitions are refused before anything is sent")
     func badDefinitions() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             let noName = await shell.run("project create --set description=x --yes")
             #expect(noName.status == 2, "\(noName)")
             #expect(noName.stderr.contains("`name`"), "\(noName)")
@@ -200,12 +200,12 @@ struct AccountObjectCommandTests {
             #expect(notObject.status == 2, "\(notObject)")
             let noConfig = await shell.run("connection create --set name=x --set adapter_version=postgres_v0 --yes")
             #expect(noConfig.status == 2, "\(noConfig)")
-            #expect(fixture.writes.isEmpty)
+            #expect(fixture.writes(since: since).isEmpty)
 
             let computed = await shell.run("project update 100 --set created_at=2020 --yes")
             #expect(computed.status == 2, "\(computed)")
             #expect(computed.stderr.contains("set by dbt Cloud"), "\(computed)")
-            #expect(fixture.server.requestLog.entries().isEmpty, "refused before any request")
+            #expect(fixture.requests(since: since).isEmpty, "refused before any request")
             let refused = await shell.run("environment create --project marketing --set name=Dev2 --set type=development --yes")
             #expect(refused.status == 3, "the API's 400 (one development environment per project): \(refused)")
             #expect(refused.stderrLines.count == 1, "\(refused)")
@@ -233,7 +233,7 @@ struct AccountObjectCommandTests {
             var settings = Settings()
             settings.fixReadonly()
             let shell = fixture.shell(settings: settings)
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             for line in ["project create --set name=X --yes", "project update 100 --set name=X --yes", "project delete 101 --yes",
                          "environment create --set name=X --set type=deployment --yes", "environment update 201 --set name=X --yes",
                          "environment delete 201 --yes", "connection create --file x.yml --yes", "connection update 300 --set name=X --yes",
@@ -242,7 +242,7 @@ struct AccountObjectCommandTests {
                 #expect(result.status == 2, "\(line): \(result)")
                 #expect(result.stderr.contains("read-only"), "\(line): \(result)")
             }
-            #expect(fixture.server.requestLog.entries().isEmpty)
+            #expect(fixture.requests(since: since).isEmpty)
             #expect(await shell.run("connection show 300").status == 0, "looking is allowed")
         }
     }
@@ -252,24 +252,24 @@ struct AccountObjectCommandTests {
         try await withShell { shell, fixture in
             _ = await shell.run("project update 100 --set description='The lumen_shop dbt project' --set dbt_project_subdirectory=null --yes")
             _ = await shell.run("project create --set name=Audited --yes; project delete Audited --yes")
-            fixture.server.requestLog.clear()
+            var since = fixture.requestMark()
             let today = utcDay()
             let recent = await shell.run("audit-log --since \(today)")
             #expect(recent.status == 0, "\(recent)")
             #expect(recent.stdout.tableHeader?.split(separator: " ") == ["LOGGED", "AT", "EVENT", "ACTOR", "SOURCE", "DETAIL"], "\(recent)")
             #expect(recent.stdout.contains("project.Created"), "\(recent)")
             #expect(recent.stdout.contains("project.Deleted"), "\(recent)")
-            let request = try #require(fixture.requests(method: "GET", pathContains: "audit-logs").first)
+            let request = try #require(fixture.requests(since: since, method: "GET", pathContains: "audit-logs").first)
             #expect(request.path == "/api/v3/accounts/43/audit-logs/")
             #expect(request.queryValue("logged_at_start") == today)
             #expect(request.queryValue("logged_at_end") == nil)
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let json = await shell.run("audit-log --last 7d --until \(today) --json")
             #expect(json.status == 0, "\(json)")
             let events = try #require(json.json?.arrayValue, "\(json)")
             #expect(events.contains { $0["event_type"] == "project.Created" && $0["event_context"]?["name"] == "Audited" })
-            let filtered = try #require(fixture.requests(method: "GET", pathContains: "audit-logs").first)
+            let filtered = try #require(fixture.requests(since: since, method: "GET", pathContains: "audit-logs").first)
             #expect(filtered.queryValue("logged_at_start") == utcDay(daysAgo: 7))
             #expect(filtered.queryValue("logged_at_end") == today)
 
@@ -277,7 +277,7 @@ struct AccountObjectCommandTests {
             let every = try #require(all.json?.arrayValue)
             #expect(every.count >= events.count)
             #expect(every.contains { $0["event_type"] == "user.LoggedIn" }, "the seeded events too")
-            let pages = fixture.requests(method: "GET", pathContains: "audit-logs").filter { $0.queryValue("logged_at_start") == nil }
+            let pages = fixture.requests(since: since, method: "GET", pathContains: "audit-logs").filter { $0.queryValue("logged_at_start") == nil }
             #expect(pages.count >= 1)
 
             let csv = await shell.run("audit-log --since \(today) --output csv --fields event,actor")
@@ -293,14 +293,14 @@ struct AccountObjectCommandTests {
             #expect(old.stdout.isEmpty)
             #expect(old.stderrLines == ["no audit log events until 2000-01-01"])
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             for bad in ["audit-log --since 2026-13-01", "audit-log --since yesterday", "audit-log --last 0d",
                         "audit-log --since 2026-11-02 --last 7d", "audit-log --since 2026-11-02 --until 2026-11-01"] {
                 let result = await shell.run(bad)
                 #expect(result.status == 2, "\(bad): \(result)")
                 #expect(result.stderrLines.count == 1, "\(bad): \(result)")
             }
-            #expect(fixture.server.requestLog.entries().isEmpty)
+            #expect(fixture.requests(since: since).isEmpty)
         }
     }
 }

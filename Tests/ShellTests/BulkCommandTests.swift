@@ -27,14 +27,14 @@ struct BulkCommandTests {
             try await cancelEverything(fixture)
             let hourly = try await trigger(DemoWorld.succeedingJobID, fixture)
             let nightly = try await trigger(DemoWorld.failingJobID, fixture)
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
 
             let dryRun = await shell.run("cancel --all --dry-run")
             #expect(dryRun.status == 0, "\(dryRun)")
             #expect(dryRun.stdout.tableHeader?.split(separator: " ") == ["ID", "JOB", "STATUS", "CREATED"], "\(dryRun)")
             #expect(dryRun.stdout.firstColumn == [String(nightly), String(hourly)], "newest first: \(dryRun)")
             #expect(dryRun.stderrLines == ["would cancel 2 queued, starting or running runs (dry run: nothing was sent)"])
-            let listing = try #require(fixture.requests(method: "GET", pathContains: "/runs/").last)
+            let listing = try #require(fixture.requests(since: since, method: "GET", pathContains: "/runs/").last)
             #expect(listing.path == "/api/v2/accounts/43/runs/")
             #expect(listing.queryValue("status__in") == "[1,2,3]")
 
@@ -45,12 +45,12 @@ struct BulkCommandTests {
             let running = await shell.run("cancel --all --status running --yes")
             #expect(running.status == 0, "\(running)")
             #expect(running.stderrLines == ["no running runs: nothing to cancel"])
-            #expect(fixture.writes.isEmpty, "nothing sent so far")
+            #expect(fixture.writes(since: since).isEmpty, "nothing sent so far")
 
             let one = await shell.run("cancel --all --job 43168 --status queued --yes")
             #expect(one.status == 0, "\(one)")
-            #expect(fixture.writes.map { "\($0.method) \($0.path)" } == ["POST /api/v2/accounts/43/runs/\(hourly)/cancel/"])
-            #expect(fixture.writes.first?.body == nil)
+            #expect(fixture.writes(since: since).map { "\($0.method) \($0.path)" } == ["POST /api/v2/accounts/43/runs/\(hourly)/cancel/"])
+            #expect(fixture.writes(since: since).first?.body == nil)
             #expect(one.stdout.tableRows.map { $0.split(separator: " ").map(String.init) } == [[String(hourly), "43168", "queued", "cancelled"]], "\(one)")
             #expect(one.stderr.contains("1 queued runs of job 43168 to cancel:"), "the plan comes first: \(one)")
             #expect(one.stderrLines.last == "1 cancelled (of 1 run)")
@@ -75,11 +75,11 @@ struct BulkCommandTests {
             let second = try await trigger(DemoWorld.succeedingJobID, fixture)
             let refusal = #"{"status": {"code": 403, "is_success": false, "user_message": "You do not have permission"}, "data": null}"#
             fixture.server.faults.add(FaultRule(.respond(status: 403, json: refusal), method: "POST", pathContains: "/runs/\(first)/cancel/"))
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
 
             let partial = await shell.run("cancel --all --yes")
             #expect(partial.status == 8, "\(partial)")
-            #expect(fixture.writes.map(\.path) == ["/api/v2/accounts/43/runs/\(second)/cancel/", "/api/v2/accounts/43/runs/\(first)/cancel/"])
+            #expect(fixture.writes(since: since).map(\.path) == ["/api/v2/accounts/43/runs/\(second)/cancel/", "/api/v2/accounts/43/runs/\(first)/cancel/"])
             let rows = partial.stdout.tableRows
             #expect(rows.count == 2, "\(partial)")
             #expect(rows.first?.hasSuffix("cancelled") == true, "\(partial)")
@@ -111,16 +111,16 @@ struct BulkCommandTests {
         try await withShell { _, fixture in
             try await cancelEverything(fixture)
             let run = try await trigger(DemoWorld.succeedingJobID, fixture)
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             let declining = fixture.shell(interactive: true, console: CapturingConsole(input: "no\n"))
             let kept = await declining.run("cancel --all")
             #expect(kept.status == 0, "\(kept)")
             #expect(kept.stderr.contains("cancel this run? [y/N] nothing was cancelled"), "\(kept)")
-            #expect(fixture.writes.isEmpty)
+            #expect(fixture.writes(since: since).isEmpty)
             let accepting = fixture.shell(interactive: true, console: CapturingConsole(input: "y\n"))
             let done = await accepting.run("cancel --all")
             #expect(done.status == 0, "\(done)")
-            #expect(fixture.writes.map(\.path) == ["/api/v2/accounts/43/runs/\(run)/cancel/"])
+            #expect(fixture.writes(since: since).map(\.path) == ["/api/v2/accounts/43/runs/\(run)/cancel/"])
         }
     }
 
@@ -130,13 +130,13 @@ struct BulkCommandTests {
             let marketing = try await fixture.client.listJobs(accountID: 43, filter: JobFilter(projectID: DemoWorld.marketingProjectID)).collect()
             let doomed = marketing.map(\.id).filter { ![50_001, 50_004].contains($0) }
             #expect(doomed.count > 2)
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
 
             let dryRun = await shell.run("use project marketing; job delete --all --keep 50001,50004 --dry-run")
             #expect(dryRun.status == 0, "\(dryRun)")
             #expect(dryRun.stdout.firstColumn == doomed.map(String.init), "\(dryRun)")
             #expect(dryRun.stderrLines.last == "would delete \(doomed.count) of the \(marketing.count) jobs of project 101 'marketing', keeping 50001, 50004 (dry run: nothing was sent)")
-            #expect(fixture.requests(method: "GET", pathContains: "/jobs/").allSatisfy { $0.queryValue("project_id") == "101" })
+            #expect(fixture.requests(since: since, method: "GET", pathContains: "/jobs/").allSatisfy { $0.queryValue("project_id") == "101" })
 
             let typo = await shell.run("job delete --all --keep 50001 --keep 5004 --yes")
             #expect(typo.status == 2, "\(typo)")
@@ -144,7 +144,7 @@ struct BulkCommandTests {
             let script = await shell.run("job delete --all --keep 50001")
             #expect(script.status == 2, "\(script)")
             #expect(script.stderr.contains("--yes"), "\(script)")
-            #expect(fixture.writes.isEmpty)
+            #expect(fixture.writes(since: since).isEmpty)
 
             let gone = doomed[0], refused = doomed[1]
             let notFound = #"{"status": {"code": 404, "is_success": false, "user_message": "The requested resource was not found."}, "data": null}"#
@@ -155,7 +155,7 @@ struct BulkCommandTests {
             _ = await shell.run("use job \(doomed[2])")
             let deleted = await shell.run("job delete --all --keep 50001 --keep 50004 --yes")
             #expect(deleted.status == 8, "some deleted, one refused: \(deleted)")
-            #expect(fixture.writes.map { "\($0.method) \($0.path)" } == doomed.map { "DELETE /api/v2/accounts/43/jobs/\($0)/" })
+            #expect(fixture.writes(since: since).map { "\($0.method) \($0.path)" } == doomed.map { "DELETE /api/v2/accounts/43/jobs/\($0)/" })
             let rows = deleted.stdout.tableRows
             func row(_ id: Int) -> String? { rows.first { $0.split(separator: " ").first == Substring(String(id)) } }
             #expect(row(gone)?.hasSuffix("already deleted") == true, "\(deleted)")
@@ -175,7 +175,7 @@ struct BulkCommandTests {
             var settings = Settings()
             settings.fixReadonly()
             let shell = fixture.shell(settings: settings)
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             #expect(await shell.run("cancel --all --dry-run").status == 0)
             #expect(await shell.run("job delete --all --project analytics --dry-run").status == 0)
             for line in ["cancel --all --yes", "job delete --all --project analytics --yes", "cancel 902"] {
@@ -183,7 +183,7 @@ struct BulkCommandTests {
                 #expect(result.status == 2, "\(line): \(result)")
                 #expect(result.stderr.contains("read-only"), "\(line): \(result)")
             }
-            #expect(fixture.writes.isEmpty)
+            #expect(fixture.writes(since: since).isEmpty)
         }
     }
 }

@@ -7,8 +7,9 @@ import Testing
 @Suite("Completion", .sandbox())
 struct CompletionTests {
     /// Live listings load in the background: a first TAB may come back before they arrive
-    /// (by design it waits only briefly), the next one finds them. Press TAB until items show.
-    func completeLive(_ shell: ShellHarness, _ text: String, tries: Int = 20) async throws -> CompletionResult {
+    /// (by design it waits only briefly), the next one finds them. Press TAB until items show
+    /// (for up to 30 s: the listing arriving is the event; a loaded machine only delays it).
+    func completeLive(_ shell: ShellHarness, _ text: String, tries: Int = 300) async throws -> CompletionResult {
         var result = shell.complete(text)
         var attempt = 1
         while result.items.isEmpty, attempt < tries {

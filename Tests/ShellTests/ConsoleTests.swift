@@ -190,10 +190,11 @@ struct StandardInputTests {
     @Test("query - reads standard input when it is free (-c, a script file)")
     func readsFreeStdin() async throws {
         try await withShell { _, fixture in
-            let output = await fixture.shell(console: CapturingConsole(standardInput: .free, input: Self.query("FreeInput"))).run("query -")
+            let shell = fixture.shell(console: CapturingConsole(standardInput: .free, input: Self.query("FreeInput")))
+            let output = await shell.run("query -")
             #expect(output.status == 0, "\(output)")
             #expect(output.json?["environment"] != nil || output.json?["data"] != nil, "\(output)")
-            let sent = fixture.requests(method: "POST", pathContains: "graphql")
+            let sent = shell.requests(method: "POST", pathContains: "graphql")
                 .filter { $0.body.map { String(decoding: $0, as: UTF8.self) }?.contains("FreeInput") == true }
             #expect(sent.count == 1, "the query read from standard input was sent once")
         }

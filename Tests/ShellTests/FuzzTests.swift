@@ -202,7 +202,7 @@ func lexedWords(_ line: String) -> [[String]]? {
 
 // MARK: - Lexer properties
 
-@Suite("fuzz: lexer")
+@Suite("fuzz: lexer", .timeLimit(.minutes(5)))
 struct LexerFuzzTests {
     static let cases = 2_000
 
@@ -217,7 +217,6 @@ struct LexerFuzzTests {
             default: inputs.append(FuzzInput.commandLine(&random))
             }
         }
-        let started = ContinuousClock.now
         for (index, line) in inputs.enumerated() {
             do {
                 switch try Lexer().lex(line) {
@@ -238,7 +237,6 @@ struct LexerFuzzTests {
                         "case \(index): the raw current word is not the end of the text: \(prefix.debugDescription) → \(partial)")
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(60), "lexing \(inputs.count) lines took too long")
     }
 
     /// A lexing failure names something the line has: a quote, `${`, or an operator.
@@ -496,12 +494,13 @@ struct CompleterFuzzTests {
         }()
         let bare = OfflineShell()
         let scoped = OfflineShell(context: withAccount)
-        let started = ContinuousClock.now
         for (index, text) in inputs.enumerated() {
             let shell = index.isMultiple(of: 5) ? scoped : bare
-            let result = await Bounded.run(seconds: 5) { Completer(session: shell.session).complete(text) }
+            // A hang detector, not a speed budget (those are dbtsh-bench's): an offline completion
+            // answers in microseconds, so 30 s means it never would.
+            let result = await Bounded.run(seconds: 30) { Completer(session: shell.session).complete(text) }
             guard let result else {
-                Issue.record("case \(index): completion of \(text.debugDescription) did not answer within 5s")
+                Issue.record("case \(index): completion of \(text.debugDescription) did not answer within 30s")
                 continue
             }
             #expect(text.unicodeScalars.reversed().starts(with: result.word.unicodeScalars.reversed()),
@@ -509,7 +508,6 @@ struct CompleterFuzzTests {
             #expect(result.items.count < 5_000, "case \(index): \(result.items.count) items for \(text.debugDescription)")
             #expect(result.items.allSatisfy { !$0.replacement.isEmpty }, "case \(index): an empty candidate for \(text.debugDescription)")
         }
-        #expect(ContinuousClock.now - started < .seconds(90))
     }
 
     @Test("an empty line completes to every verb; a verb prefix completes to verbs with that prefix")

@@ -48,17 +48,10 @@ func withHostileShell(
     cacheMaxBytes: Int64 = Services.defaultCacheMaxBytes, _ handler: @escaping HostileHandler,
     _ body: (HostileShell) async throws -> Void
 ) async throws {
-    let sandbox = upstream ? try await SandboxServer.start(.init(stepSeconds: 0.05, extraRuns: extraRuns)) : nil
-    let server = try await HostileServer.start(tls: tls, upstream: sandbox?.baseURL, handler: handler)
+    let setup = try await HostileSetup.start(
+        upstream: upstream, extraRuns: extraRuns, stepSeconds: 0.05, tls: tls, options: options, handler: handler)
+    let (server, sandbox, client) = (setup.server, setup.sandbox, setup.client)
     let cacheRoot = FileManager.default.temporaryDirectory.appendingPathComponent("dbtsh-hostile-shell-\(UUID().uuidString.prefix(8))")
-    let client: DbtCloudClient
-    do {
-        client = try DbtCloudClient(host: try DbtHost.parse(server.baseURL.absoluteString), token: APIToken(DemoWorld.token), options: options)
-    } catch {
-        await server.stop()
-        await sandbox?.stop()
-        throw error
-    }
     var context = ShellContext()
     context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics")
     let shell = ShellHarness(
@@ -67,9 +60,7 @@ func withHostileShell(
         console: CapturingConsole(stderrIsTerminal: terminal))
     let hostile = HostileShell(server: server, sandbox: sandbox, client: client, shell: shell, cacheRoot: cacheRoot)
     func finish() async {
-        await client.shutdown()
-        await server.stop()
-        await sandbox?.stop()
+        await setup.stop()
         try? FileManager.default.removeItem(at: cacheRoot)
     }
     do {

@@ -95,15 +95,14 @@ struct JobAndAPICommandTests {
             let file = temporaryFile("ro.json")
             defer { try? FileManager.default.removeItem(at: file) }
             _ = await shell.run("use job 43168; job export -o '\(file.path)'")
-            fixture.server.requestLog.clear()
             for line in ["job import '\(file.path)'", "job create --file '\(file.path)'", "job update --set name=x",
                          "job delete --yes", "api POST /api/v2/accounts/{account}/jobs/{job}/run/", "api DELETE /api/v2/accounts/{account}/jobs/{job}/"] {
                 let result = await shell.run("set readonly on; " + line)
                 #expect(result.status == 2, "\(line): \(result)")
                 #expect(result.stderr.contains("read-only"), "\(line): \(result)")
             }
-            #expect(fixture.requests(method: "POST").isEmpty)
-            #expect(fixture.requests(method: "DELETE").isEmpty)
+            #expect(shell.requests(method: "POST").isEmpty)
+            #expect(shell.requests(method: "DELETE").isEmpty)
             let export = await shell.run("job export")
             #expect(export.status == 0, "reading is fine: \(export)")
             let get = await shell.run("api GET /api/v2/accounts/{account}/jobs/{job}/")
@@ -127,12 +126,11 @@ struct JobAndAPICommandTests {
 
     @Test func apiGetFillsPlaceholders() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
             let result = await shell.run("use job 43167; api GET /api/v2/accounts/{account}/jobs/{job}/")
             #expect(result.status == 0, "\(result)")
             let json = try #require(result.json, "\(result)")
             #expect((json["data"]?["id"] ?? json["id"])?.intValue == 43167, "\(result.stdout.prefix(300))")
-            #expect(fixture.requests(method: "GET", pathContains: "/api/v2/accounts/43/jobs/43167/").count >= 1)
+            #expect(shell.requests(method: "GET", pathContains: "/api/v2/accounts/43/jobs/43167/").count >= 1)
             let query = await shell.run("api GET '/api/v2/accounts/{account}/runs/?job_definition_id=43167&order_by=-id&limit=1'")
             #expect(query.status == 0, "\(query)")
             let runs = query.json?["data"]?.arrayValue

@@ -24,7 +24,7 @@ struct JobsAsCodeCommandTests {
             let file = try temporaryFile("nightly.json")
             defer { try? FileManager.default.removeItem(at: file) }
             _ = await shell.run("job export 43167 -o '\(file.path)'")
-            fixture.server.requestLog.clear()
+            var since = fixture.requestMark()
 
             let moved = await shell.run("job import '\(file.path)' --project marketing --environment Production --no-schedule")
             #expect(moved.status == 0, "\(moved)")
@@ -32,7 +32,7 @@ struct JobsAsCodeCommandTests {
             #expect(moved.stderrLines.prefix(3) == [
                 "job import: project 100 → 101", "job import: environment 202 → 211", "job import: schedule turned off (it was 0 2 * * *)",
             ], "\(moved)")
-            let create = try #require(fixture.writes.only)
+            let create = try #require(fixture.writes(since: since).only)
             #expect(create.path == "/api/v2/accounts/43/jobs/")
             let body = try #require(create.jsonBody)
             #expect(body["project_id"] == 101)
@@ -43,30 +43,30 @@ struct JobsAsCodeCommandTests {
             #expect(body["id"] == .null, "a new job: id null, as createJob sends it")
             #expect(body["created_at"] == nil && body["most_recent_run"] == nil, "computed keys are left out")
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let kept = await shell.run("job import '\(file.path)' --environment 211")
             #expect(kept.status == 0, "the project follows the environment: \(kept)")
             let keptID = try #require(createdJobID(kept))
             #expect(kept.stderr.contains("job import: the schedule is kept: the new job runs on its own at `0 2 * * *`; --no-schedule turns it off"), "\(kept)")
-            #expect(fixture.writes.only?.jsonBody?["triggers"]?["schedule"] == true)
-            #expect(fixture.writes.only?.jsonBody?["project_id"] == 101)
+            #expect(fixture.writes(since: since).only?.jsonBody?["triggers"]?["schedule"] == true)
+            #expect(fixture.writes(since: since).only?.jsonBody?["project_id"] == 101)
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let asked = fixture.shell(interactive: true, console: CapturingConsole(input: "y\n"))
             let offered = await asked.run("job import '\(file.path)' --project 101 --environment 211")
             #expect(offered.status == 0, "\(offered)")
             let offeredID = try #require(createdJobID(offered))
             #expect(offered.stderr.contains("turn the new job's schedule off? [y/N] job import: schedule turned off"), "\(offered)")
-            #expect(fixture.writes.only?.jsonBody?["triggers"]?["schedule"] == false)
+            #expect(fixture.writes(since: since).only?.jsonBody?["triggers"]?["schedule"] == false)
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let noEnvironment = await shell.run("job import '\(file.path)' --project marketing")
             #expect(noEnvironment.status == 2, "\(noEnvironment)")
             #expect(noEnvironment.stderr.contains("give --environment E"), "\(noEnvironment)")
             let mismatch = await shell.run("job import '\(file.path)' --project analytics --environment 211")
             #expect(mismatch.status == 2, "\(mismatch)")
             #expect(mismatch.stderr.contains("environment 211 belongs to project 101, not 100"), "\(mismatch)")
-            #expect(fixture.writes.isEmpty)
+            #expect(fixture.writes(since: since).isEmpty)
             await delete([movedID, keptID, offeredID], fixture)
         }
     }
@@ -74,18 +74,18 @@ struct JobsAsCodeCommandTests {
     @Test("run --generate-docs and --no-generate-docs set the override either way; neither leaves the job's setting")
     func generateDocsBothWays() async throws {
         try await withShell { shell, fixture in
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
             for (flag, expected) in [("--generate-docs", JSONValue.bool(true)), ("--no-generate-docs", .bool(false))] {
                 let result = await shell.run("run --job 43168 \(flag)")
                 #expect(result.status == 0, "\(flag): \(result)")
-                #expect(fixture.writes.last?.path == "/api/v2/accounts/43/jobs/43168/run/")
-                #expect(fixture.writes.last?.jsonBody?["generate_docs_override"] == expected, "\(flag)")
+                #expect(fixture.writes(since: since).last?.path == "/api/v2/accounts/43/jobs/43168/run/")
+                #expect(fixture.writes(since: since).last?.jsonBody?["generate_docs_override"] == expected, "\(flag)")
             }
             _ = await shell.run("run --job 43168")
-            #expect(fixture.writes.last?.jsonBody?["generate_docs_override"] == nil)
+            #expect(fixture.writes(since: since).last?.jsonBody?["generate_docs_override"] == nil)
             let both = await shell.run("run --job 43168 --generate-docs --no-generate-docs")
             #expect(both.status == 2, "\(both)")
-            #expect(fixture.writes.count == 3)
+            #expect(fixture.writes(since: since).count == 3)
         }
     }
 
@@ -102,7 +102,7 @@ struct JobsAsCodeCommandTests {
                   threads: \(threads + 4)
                 """)
             defer { try? FileManager.default.removeItem(at: file) }
-            fixture.server.requestLog.clear()
+            let since = fixture.requestMark()
 
             let plain = await shell.run("job diff '\(file.path)' 43168")
             #expect(plain.status == 0, "\(plain)")
@@ -111,7 +111,7 @@ struct JobsAsCodeCommandTests {
                 "  generate_docs: \(docs) → \(!docs)",
                 "  settings.threads: \(threads) → \(threads + 4)",
             ])
-            #expect(fixture.writes.isEmpty, "a diff changes nothing")
+            #expect(fixture.writes(since: since).isEmpty, "a diff changes nothing")
 
             var colour = Settings()
             colour.color = true
@@ -164,7 +164,7 @@ struct JobsAsCodeCommandTests {
                     """.write(to: folder.appendingPathComponent("jobs.yml"), atomically: true, encoding: .utf8)
             }
             try write(threads: 4)
-            fixture.server.requestLog.clear()
+            var since = fixture.requestMark()
 
             let plan = await shell.run("job apply '\(folder.path)' --dry-run")
             #expect(plan.status == 0, "\(plan)")
@@ -178,12 +178,12 @@ struct JobsAsCodeCommandTests {
             #expect(planJSON.json?.arrayValue?.map { $0["identifier"] } == ["docs_nightly", "orders_hourly"])
             let script = await shell.run("job apply '\(folder.path)'")
             #expect(script.status == 2, "\(script)")
-            #expect(fixture.writes.isEmpty)
+            #expect(fixture.writes(since: since).isEmpty)
 
             let created = await shell.run("job apply '\(folder.path)' --yes")
             #expect(created.status == 0, "\(created)")
-            #expect(fixture.writes.map { "\($0.method) \($0.path)" } == Array(repeating: "POST /api/v2/accounts/43/jobs/", count: 2))
-            let bodies = fixture.writes.compactMap(\.jsonBody)
+            #expect(fixture.writes(since: since).map { "\($0.method) \($0.path)" } == Array(repeating: "POST /api/v2/accounts/43/jobs/", count: 2))
+            let bodies = fixture.writes(since: since).compactMap(\.jsonBody)
             #expect(bodies.map { $0["name"] } == ["Docs nightly [[docs_nightly]]", "Orders hourly [[orders_hourly]]"])
             let orders = try #require(bodies.last)
             #expect(orders["execute_steps"] == ["dbt build -s +fct_orders"])
@@ -194,32 +194,32 @@ struct JobsAsCodeCommandTests {
             let live = try await fixture.client.listJobs(accountID: 43).collect().filter { DeclaredJob.identifier(of: $0) != nil }
             #expect(live.count == 2)
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let again = await shell.run("job apply '\(folder.path)' --yes")
             #expect(again.status == 0, "\(again)")
             #expect(again.stderrLines == ["nothing to change: 2 jobs are as declared"])
-            #expect(fixture.writes.isEmpty)
+            #expect(fixture.writes(since: since).isEmpty)
 
             try write(threads: 8)
             let ordersID = try #require(live.first { $0.name?.hasPrefix("Orders hourly") == true }?.id)
             let updated = await shell.run("job apply '\(folder.path)' --yes --json")
             #expect(updated.status == 0, "\(updated)")
             #expect(updated.stderr.contains("    settings.threads: 4 → 8"), "the plan shows the change: \(updated)")
-            let update = try #require(fixture.writes.only)
+            let update = try #require(fixture.writes(since: since).only)
             #expect(update.path == "/api/v2/accounts/43/jobs/\(ordersID)/")
             #expect(update.jsonBody?["id"] == .int(ordersID))
             #expect(update.jsonBody?["settings"]?["threads"] == 8)
             #expect(update.jsonBody?["name"] == "Orders hourly [[orders_hourly]]")
             #expect(updated.json?[0]?["outcome"] == .string("updated job \(ordersID)"), "\(updated)")
 
-            fixture.server.requestLog.clear()
+            since = fixture.requestMark()
             let list = try temporaryFile("unnamed.json", contents: #"[{"name": "A", "execute_steps": ["dbt run"]}, {"name": "B"}]"#)
             defer { try? FileManager.default.removeItem(at: list) }
             let problems = await shell.run("job apply '\(list.path)' --yes")
             #expect(problems.status == 2, "\(problems)")
             #expect(problems.stderr.contains("no identifier"), "\(problems)")
             #expect(problems.stderrLines.last == "error: job apply: 2 problems in the files; nothing was changed")
-            #expect(fixture.writes.isEmpty)
+            #expect(fixture.writes(since: since).isEmpty)
             await delete(live.map(\.id), fixture)
         }
     }

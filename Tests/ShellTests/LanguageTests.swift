@@ -1,3 +1,4 @@
+import Config
 import DbtCloud
 import Foundation
 import Sandbox
@@ -294,11 +295,11 @@ struct PipeAndRedirectionTests {
     @Test("a file that cannot be written is an error before the command runs")
     func unwritableTargetRunsNothing() async throws {
         try await withShell { shell, fixture in
-            let posts = fixture.requests(method: "POST").count
+            let posts = shell.requests(method: "POST").count
             let result = await shell.run("use job 43168; run > /nonexistent/dir/out.txt")
             #expect(result.status == 2, "\(result)")
             #expect(result.stderrLines == ["error: cannot write '/nonexistent/dir/out.txt': no such directory, or it is not writable"], "\(result)")
-            #expect(fixture.requests(method: "POST").count == posts, "no run was triggered")
+            #expect(shell.requests(method: "POST").count == posts, "no run was triggered")
             let scratch = try ScratchDirectory()
             defer { scratch.remove() }
             let protected = scratch.path("protected.txt")
@@ -568,13 +569,13 @@ struct ForeignHabitTests {
     ])
     func commands(typed: String, dbtsh: String) async throws {
         try await withShell { shell, fixture in
-            let posts = fixture.requests(method: "POST").count
+            let posts = shell.requests(method: "POST").count
             let result = await shell.run(typed)
             #expect(result.status == 2, "\(result)")
             let words = typed.split(separator: " ")
             #expect(result.stderrLines.first?.hasPrefix("error: '\(words[0]) \(words[1])' is dbt-cloud-cli's; in dbtsh: \(dbtsh) (see 'help ") == true,
                     "\(result)")
-            #expect(fixture.requests(method: "POST").count == posts, "nothing was triggered or cancelled")
+            #expect(shell.requests(method: "POST").count == posts, "nothing was triggered or cancelled")
         }
     }
 

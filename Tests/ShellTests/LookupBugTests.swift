@@ -9,13 +9,13 @@ import Testing
 struct LookupBugTests {
     @Test func showEnvironmentWithoutAProjectUsesTheEnvironmentsOwnProject() async throws {
         try await withShell { shell, fixture in
-            let before = fixture.requests(method: "GET", pathContains: "/projects/0/").count
+            let before = shell.requests(method: "GET", pathContains: "/projects/0/").count
             let shown = await shell.run("show environment 202")
             #expect(shown.status == 0, "\(shown)")
             #expect(shown.stdout.contains("Production"), "\(shown)")
             let json = await shell.run("show environment 211 --json")
             #expect(json.json?["project_id"]?.intValue == 101, "\(json)")
-            #expect(fixture.requests(method: "GET", pathContains: "/projects/0/").count == before, "no request for a project 0")
+            #expect(shell.requests(method: "GET", pathContains: "/projects/0/").count == before, "no request for a project 0")
             let inOtherProject = await shell.run("use project analytics; show environment 211")
             #expect(inOtherProject.status == 0, "an environment of another project than the context's: \(inOtherProject)")
             var environmentOnly = ShellContext()

@@ -23,10 +23,21 @@ extension LoggedRequest {
     }
 }
 
+/// The requests of a test that has its suite's sandbox to itself (a `.serialized` suite with
+/// `.sandbox()`): those after a mark, whichever session or client sent them.
 extension SandboxFixture {
-    /// Every request but GET (what changed something), in order.
-    var writes: [LoggedRequest] {
-        server.requestLog.entries().filter { $0.method != "GET" }
+    /// Where the sandbox's log ends now.
+    func requestMark() -> Int { server.requestLog.entries().count }
+
+    /// Every request after `mark`, in order, optionally of one method and path.
+    func requests(since mark: Int, method: String? = nil, pathContains path: String = "") -> [LoggedRequest] {
+        server.requestLog.entries().dropFirst(mark)
+            .filter { (method == nil || $0.method == method) && (path.isEmpty || $0.path.contains(path)) }
+    }
+
+    /// Every request but GET (what changed something) after `mark`, in order.
+    func writes(since mark: Int) -> [LoggedRequest] {
+        requests(since: mark).filter { $0.method != "GET" }
     }
 }
 

@@ -24,14 +24,16 @@ final class SandboxFixture: Sendable {
     let server: SandboxServer
     let client: DbtCloudClient
     let cacheRoot: URL
+    let token: String
 
     static let fastRetry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20),
                                        maxRetryAfter: .seconds(1))
 
-    private init(server: SandboxServer, client: DbtCloudClient, cacheRoot: URL) {
+    private init(server: SandboxServer, client: DbtCloudClient, cacheRoot: URL, token: String) {
         self.server = server
         self.client = client
         self.cacheRoot = cacheRoot
+        self.token = token
     }
 
     static func start(stepSeconds: Double = 0.05, token: String = DemoWorld.token, extraRuns: Int = 0,
@@ -39,20 +41,24 @@ final class SandboxFixture: Sendable {
         let server = try await SandboxServer.start(SandboxConfiguration(stepSeconds: stepSeconds, extraRuns: extraRuns,
                                                                         secondAccount: secondAccount))
         do {
-            let host = try DbtHost.parse(server.baseURL.absoluteString)
-            let client = try DbtCloudClient(
-                host: host, token: APIToken(token),
-                options: ClientOptions(connectTimeout: .seconds(20), requestTimeout: .seconds(30),
-                                       // No "waiting for…" notices in tests that compare stderr on a loaded machine.
-                                       noticeDelay: .seconds(120), retry: fastRetry))
+            let client = try makeClient(server: server, token: token, userAgent: "dbtsh-tests")
             let cacheRoot = FileManager.default.temporaryDirectory
                 .appendingPathComponent("dbtsh-shelltests-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: cacheRoot, withIntermediateDirectories: true)
-            return SandboxFixture(server: server, client: client, cacheRoot: cacheRoot)
+            return SandboxFixture(server: server, client: client, cacheRoot: cacheRoot, token: token)
         } catch {
             await server.stop()
             throw error
         }
+    }
+
+    /// A client of the sandbox whose requests carry `userAgent`, so they can be told from other tests'.
+    static func makeClient(server: SandboxServer, token: String = DemoWorld.token, userAgent: String) throws -> DbtCloudClient {
+        try DbtCloudClient(
+            host: try DbtHost.parse(server.baseURL.absoluteString), token: APIToken(token),
+            options: ClientOptions(connectTimeout: .seconds(20), requestTimeout: .seconds(30),
+                                   // No "waiting for…" notices in tests that compare stderr on a loaded machine.
+                                   noticeDelay: .seconds(120), retry: fastRetry, userAgent: userAgent))
     }
 
     func stop() async {
@@ -61,21 +67,20 @@ final class SandboxFixture: Sendable {
         try? FileManager.default.removeItem(at: cacheRoot)
     }
 
-    /// A fresh shell session (its own context, settings and caches) on this sandbox; `context`
-    /// replaces the default (account 43 with its name, or nothing when `account` is false).
+    /// A fresh shell session (its own context, settings, caches, client and request log) on this
+    /// sandbox; `context` replaces the default (account 43 with its name, or nothing when `account` is false).
     func shell(account: Bool = true, context given: ShellContext? = nil, interactive: Bool = false, settings: Settings = Settings(),
                console: CapturingConsole = CapturingConsole(), processes: any ProcessLauncher = NoProcessLauncher()) -> ShellHarness {
         var context = ShellContext()
         if account { context.account = .init(id: DemoWorld.accountID, name: "Acme Analytics") }
         if let given { context = given }
         let cache = cacheRoot.appendingPathComponent(UUID().uuidString.prefix(8).description)
+        let userAgent = "dbtsh-test-\(UUID().uuidString)"
+        // Building a client fails only on an empty token or a bad CA file, neither of which is given here.
+        let client = (try? Self.makeClient(server: server, token: token, userAgent: userAgent)) ?? self.client
         return ShellHarness(services: Services(client: client, cacheDirectory: cache), context: context,
-                            interactive: interactive, settings: settings, console: console, processes: processes)
-    }
-
-    /// Requests the sandbox saw with this method whose path contains `path`.
-    func requests(method: String, pathContains path: String = "") -> [LoggedRequest] {
-        server.requestLog.entries().filter { $0.method == method && (path.isEmpty || $0.path.contains(path)) }
+                            interactive: interactive, settings: settings, console: console, processes: processes,
+                            requests: RequestView(log: server.requestLog, userAgent: userAgent))
     }
 
     /// The sandbox of the current suite (`@Suite(.sandbox())`), or a fresh one for `body` alone
@@ -102,9 +107,13 @@ final class ShellHarness: Sendable {
     let session: Session
     let interpreter: Interpreter
 
+    let requestView: RequestView?
+
     init(services: Services, context: ShellContext, interactive: Bool, settings: Settings,
-         console: CapturingConsole = CapturingConsole(), processes: any ProcessLauncher = NoProcessLauncher()) {
+         console: CapturingConsole = CapturingConsole(), processes: any ProcessLauncher = NoProcessLauncher(),
+         requests: RequestView? = nil) {
         self.console = console
+        self.requestView = requests
         session = Session(console: Console(console, processes: processes), interactive: interactive, settings: settings,
                           context: context, services: services)
         interpreter = Interpreter(session: session)
@@ -141,9 +150,22 @@ final class ShellHarness: Sendable {
 
     var context: ShellContext { session.context }
 
+    /// The requests this session's client sent (its own log: other tests share the sandbox).
+    func requests(method: String? = nil, pathContains path: String = "") -> [LoggedRequest] {
+        (requestView?.entries() ?? []).filter { (method == nil || $0.method == method) && (path.isEmpty || $0.path.contains(path)) }
+    }
+
     func complete(_ text: String) -> CompletionResult {
         Completer(session: session).complete(text)
     }
+}
+
+/// One session's requests in a shared sandbox's log: those sent with its client's user agent.
+struct RequestView: Sendable {
+    let log: RequestLog
+    let userAgent: String
+
+    func entries() -> [LoggedRequest] { log.entries(userAgent: userAgent) }
 }
 
 /// `@Suite(.sandbox())`: one sandbox for every test of the suite, stopped when the suite ends.

@@ -197,9 +197,10 @@ enum ASCIIBytes {
     }
 }
 
-enum EditDistance {
+/// The one edit distance of dbtsh (node names, did-you-mean for commands, options and values).
+public enum EditDistance {
     /// Damerau–Levenshtein (optimal string alignment) distance; returns `limit + 1` early once it is exceeded.
-    static func between(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
+    public static func between<Element: Equatable>(_ a: [Element], _ b: [Element], limit: Int) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previousPrevious = [Int](repeating: 0, count: b.count + 1)

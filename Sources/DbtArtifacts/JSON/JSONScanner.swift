@@ -65,13 +65,6 @@ struct JSONScanner {
         JSONScanError(offset: position, reason: .unexpectedByte(byte))
     }
 
-    /// True when the next value is `null` (and consumes it).
-    mutating func consumeNull() throws(JSONScanError) -> Bool {
-        guard try peek() == UInt8(ascii: "n") else { return false }
-        try consumeLiteral("null")
-        return true
-    }
-
     private mutating func consumeLiteral(_ literal: StaticString) throws(JSONScanError) {
         let count = literal.utf8CodeUnitCount
         let pointer = literal.utf8Start

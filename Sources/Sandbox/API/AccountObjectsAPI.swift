@@ -46,10 +46,10 @@ extension SandboxAPI {
     /// A list of seeded objects with exact-match filters, `name__icontains`, `pk`, `order_by` and paging.
     func list(
         _ request: APIRequest, _ collection: KeyPath<WorldState, [JSONValue]>, filterKeys: [String] = [],
-        project: String? = nil
+        project: String? = nil, decorate: (JSONValue) -> JSONValue = { $0 }
     ) -> APIResponse {
         let (page, failure) = Page.parse(request)
-        guard let page else { return failure! }
+        guard let page else { return failure ?? Envelope.badRequest("Invalid paging.") }
         var filters: [(String, JSONValue)] = [("account_id", .int(DemoWorld.accountID))]
         var items = world.withLock { $0[keyPath: collection] }
         if let project {
@@ -87,7 +87,7 @@ extension SandboxAPI {
         guard let ordered = Listing.sorted(items, orderBy: orderBy, allowed: ["id", "pk", "name", "created_at", "updated_at"]) else {
             return Envelope.invalid([("order_by", .string("Cannot order by \(orderBy)."))])
         }
-        return Listing.envelope(ordered, page: page, filters: filters, orderBy: .string(orderBy))
+        return Listing.envelope(ordered.map(decorate), page: page, filters: filters, orderBy: .string(orderBy))
     }
 
     func get(_ collection: KeyPath<WorldState, [JSONValue]>, _ id: String, project: String? = nil) -> APIResponse {
@@ -101,8 +101,18 @@ extension SandboxAPI {
         return Envelope.success(item)
     }
 
+    /// v3 environment items carry their repository and connection objects, as recorded.
     func listEnvironments(_ request: APIRequest, project: String?) -> APIResponse {
-        list(request, \.environments, filterKeys: ["project_id", "type", "deployment_type", "name", "state", "credentials_id"], project: project)
+        let (repositories, connections) = world.withLock { ($0.repositories, $0.connections) }
+        return list(request, \.environments, filterKeys: ["project_id", "type", "deployment_type", "name", "state", "credentials_id"],
+                    project: project) { environment in
+            let repository = repositories.first { $0["id"]?.intValue == environment["repository_id"]?.intValue }
+            let connection = connections.first { $0["id"]?.intValue == environment["connection_id"]?.intValue }.map {
+                DemoSeed.projectConnection(
+                    id: $0["id"]?.intValue ?? 0, projectID: environment["project_id"]?.intValue ?? 0, name: $0["name"]?.stringValue ?? "")
+            }
+            return environment.setting("repository", repository ?? nil).setting("connection", connection ?? nil)
+        }
     }
 
     /// Newest first. `logged_at_start`/`logged_at_end` are days (`YYYY-MM-DD`, UTC), both inclusive,
@@ -143,7 +153,7 @@ extension SandboxAPI {
     /// Webhooks use their own envelope: `status` holds only `code`, `extra` has no `order_by`.
     func listWebhooks(_ request: APIRequest) -> APIResponse {
         let (page, failure) = Page.parse(request)
-        guard let page else { return failure! }
+        guard let page else { return failure ?? Envelope.badRequest("Invalid paging.") }
         let items = world.withLock { $0.webhooks }
         let pageItems = page.slice(items)
         return .json(

@@ -4,7 +4,7 @@ import Foundation
 extension SandboxAPI {
     func listJobs(_ request: APIRequest) -> APIResponse {
         let (page, failure) = Page.parse(request)
-        guard let page else { return failure! }
+        guard let page else { return failure ?? Envelope.badRequest("Invalid paging.") }
         let include = IncludeRelated(request.query["include_related"])
         return world.withLock { world in
             var jobs = world.jobOrder.compactMap { world.jobs[$0] }

@@ -4,7 +4,7 @@ import Foundation
 extension SandboxAPI {
     func listRuns(_ request: APIRequest) -> APIResponse {
         let (page, failure) = Page.parse(request)
-        guard let page else { return failure! }
+        guard let page else { return failure ?? Envelope.badRequest("Invalid paging.") }
         let include = IncludeRelated(request.query["include_related"])
         let now = Date()
         var filters: [(String, JSONValue)] = [("account_id", .int(DemoWorld.accountID))]

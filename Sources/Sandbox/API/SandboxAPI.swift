@@ -1,13 +1,14 @@
 import Foundation
+import Synchronization
 
 /// The dbt Cloud Admin API v2/v3 and the Discovery endpoint, over the in-memory world.
 final class SandboxAPI: Sendable {
-    let world: Locked<WorldState>
+    let world: Mutex<WorldState>
     let stepSeconds: Double
-    private let base = Locked("")
+    private let base = Mutex("")
 
     init(world: WorldState, stepSeconds: Double) {
-        self.world = Locked(world)
+        self.world = Mutex(world)
         self.stepSeconds = max(0.001, stepSeconds)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What the Discovery API knows of a dbt project after one run: the nodes and lineage of its
 /// manifest.json, the results of the build step's run_results.json and the freshness of its
@@ -85,7 +86,7 @@ final class DiscoveryProject: Sendable {
 
     // MARK: - Loading
 
-    private static let cache = Locked<[String: DiscoveryProject]>([:])
+    private static let cache = Mutex<[String: DiscoveryProject]>([:])
 
     /// The project described by these fixture files (paths as `FixtureFiles` takes them); nil
     /// without a manifest.

@@ -29,7 +29,7 @@ struct SandboxResponder: HTTPResponder {
         log.append(
             LoggedRequest(
                 method: method, path: path, query: request.uri.query, body: body.isEmpty ? nil : body,
-                authorization: authorization))
+                authorization: authorization, userAgent: request.headers[.userAgent]))
 
         let fault = faults.fault(method: method, path: path)
         switch fault {

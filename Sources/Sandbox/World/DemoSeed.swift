@@ -181,11 +181,12 @@ enum DemoSeed {
         ])
     }
 
-    /// The same connection as a project embeds it (v2 shape): `type` and `details`.
-    static func projectConnection(id: Int, name: String) -> JSONValue {
+    /// The same connection as a project or an environment embeds it (v2 shape): `type`, `details`
+    /// and the project it belongs to.
+    static func projectConnection(id: Int, projectID: Int, name: String) -> JSONValue {
         let created = WireFormat.isoTimestamp(accountCreated.addingTimeInterval(3_600))
         return .object([
-            ("id", .int(id)), ("account_id", 43), ("name", .string(name)), ("type", "postgres"),
+            ("id", .int(id)), ("account_id", 43), ("project_id", .int(projectID)), ("name", .string(name)), ("type", "postgres"),
             ("adapter_version", "postgres_v0"), ("created_by_id", 1), ("created_by_service_token_id", nil),
             (
                 "details",
@@ -224,7 +225,7 @@ enum DemoSeed {
             ("created_at", .string(created)), ("updated_at", .string(created)), ("skipped_setup", false), ("state", 1),
             ("dbt_project_subdirectory", nil), ("semantic_layer_config_id", nil), ("type", 0),
             ("connection", world.connections.first { $0["id"]?.intValue == connectionID }
-                .map { projectConnection(id: connectionID, name: $0["name"]?.stringValue ?? "") } ?? nil),
+                .map { projectConnection(id: connectionID, projectID: id, name: $0["name"]?.stringValue ?? "") } ?? nil),
             ("repository", world.repositories.first { $0["id"]?.intValue == repositoryID } ?? nil),
             ("group_permissions", []), ("docs_job_id", nil), ("freshness_job_id", nil), ("docs_job", nil),
             ("freshness_job", nil),

@@ -37,7 +37,7 @@ struct JobRecord: Sendable {
             time: .object([("type", "every_hour"), ("interval", 1)]), humanized: "Every hour")
         static let nightly = Schedule(
             cron: "0 2 * * *", date: .object([("type", "every_day")]),
-            time: .object([("type", "at_exact_hours"), ("hours", [2])]), humanized: "At 02:00 AM, every day")
+            time: .object([("type", "at_exact_hours"), ("interval", nil), ("hours", [2])]), humanized: "At 02:00 AM, every day")
     }
 
     static func document(
@@ -72,8 +72,8 @@ struct JobRecord: Sendable {
             (
                 "triggers",
                 .object([
-                    ("github_webhook", false), ("git_provider_webhook", false), ("schedule", .bool(scheduled)),
-                    ("on_merge", false),
+                    ("github_webhook", false), ("git_provider_webhook", false), ("custom_branch_only", false),
+                    ("schedule", .bool(scheduled)), ("on_merge", false),
                 ])
             ),
             ("settings", .object([("threads", .int(threads)), ("target_name", .string(targetName))])),

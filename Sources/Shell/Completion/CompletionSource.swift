@@ -9,7 +9,3 @@ public protocol CompletionSource: Sendable {
 extension CompletionSource {
     public func message(for kind: ArgumentKind, session: Session) -> String? { nil }
 }
-
-struct NoCompletionSource: CompletionSource {
-    func items(for kind: ArgumentKind, matching word: String, session: Session) -> [CompletionItem] { [] }
-}

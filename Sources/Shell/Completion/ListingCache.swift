@@ -42,7 +42,7 @@ public final class ListingCache: Sendable {
 
     struct Entry {
         var items: [Item]
-        var storedAt: Date
+        var storedAt: ContinuousClock.Instant
     }
 
     public let timeToLive: TimeInterval
@@ -57,13 +57,13 @@ public final class ListingCache: Sendable {
     }
 
     public func store(_ items: [Item], for key: Key) {
-        entries.withLock { $0[key] = Entry(items: items, storedAt: Date()) }
+        entries.withLock { $0[key] = Entry(items: items, storedAt: .now) }
     }
 
     /// Fresh items, or nil when absent or older than the time to live.
     public func items(for key: Key) -> [Item]? {
         entries.withLock { entries in
-            guard let entry = entries[key], Date().timeIntervalSince(entry.storedAt) < timeToLive else { return nil }
+            guard let entry = entries[key], ContinuousClock.now - entry.storedAt < .seconds(timeToLive) else { return nil }
             return entry.items
         }
     }

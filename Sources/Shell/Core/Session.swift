@@ -14,6 +14,8 @@ public final class Session: Sendable {
     public let listings = ListingCache()
     public let notices = NoticeBoard()
     public let finishedRuns = FinishedRuns()
+    /// Tasks beside the commands (runs followed in the background), cancelled when the session ends.
+    public let background = BackgroundWork()
     private let state: Mutex<State>
 
     struct State {

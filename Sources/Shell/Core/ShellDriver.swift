@@ -65,7 +65,7 @@ public final class ShellDriver: Sendable {
         let location = source.map { "\($0):\(lineNumber)" }
         let notices = ForegroundNotices.printer(for: session.console)
         let status = await ScriptLocation.$current.withValue(location) {
-            await ClientNotices.$handler.withValue(notices) { await interpreter.execute(input) }
+            await ClientNotices.listening(notices) { await interpreter.execute(input) }
         }
         state.withLock { $0.lastStatus = status }
         if let requested = session.exitRequest { return .stop(requested) }

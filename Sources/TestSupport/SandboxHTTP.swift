@@ -5,28 +5,29 @@ import NIOSSL
 import Sandbox
 
 /// A response as a test sees it.
-struct TestResponse {
-    let status: Int
-    let headers: [(String, String)]
-    let body: Data
+public struct TestResponse: Sendable {
+    public let status: Int
+    public let headers: [(String, String)]
+    public let body: Data
 
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
-    var data: [String: Any]? { json?["data"] as? [String: Any] }
-    var list: [[String: Any]] { json?["data"] as? [[String: Any]] ?? [] }
-    var userMessage: String? { (json?["status"] as? [String: Any])?["user_message"] as? String }
+    public var text: String { String(decoding: body, as: UTF8.self) }
+    public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
+    public var data: [String: Any]? { json?["data"] as? [String: Any] }
+    public var list: [[String: Any]] { json?["data"] as? [[String: Any]] ?? [] }
+    public var userMessage: String? { (json?["status"] as? [String: Any])?["user_message"] as? String }
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 }
 
-/// Real HTTP against a fresh sandbox on 127.0.0.1; redirects are not followed so tests see them.
-struct SandboxClient {
-    let server: SandboxServer
+/// Plain HTTP against a sandbox on 127.0.0.1, without dbtsh's client: what any API user sends.
+/// Redirects are not followed, so tests see them.
+public struct SandboxHTTP: Sendable {
+    public let server: SandboxServer
     let http: HTTPClient
 
-    func request(
+    public func request(
         _ method: String, _ path: String, body: String? = nil, authorization: String? = "Token \(DemoWorld.token)",
         contentType: String = "application/json"
     ) async throws -> TestResponse {
@@ -44,42 +45,48 @@ struct SandboxClient {
             body: Data(bytes.readableBytesView))
     }
 
-    func get(_ path: String, authorization: String? = "Token \(DemoWorld.token)") async throws -> TestResponse {
+    public func get(_ path: String, authorization: String? = "Token \(DemoWorld.token)") async throws -> TestResponse {
         try await request("GET", path, authorization: authorization)
     }
 
-    func post(_ path: String, _ body: String? = nil) async throws -> TestResponse {
+    public func post(_ path: String, _ body: String? = nil) async throws -> TestResponse {
         try await request("POST", path, body: body)
     }
 
-    /// Polls a run until `condition` holds or `seconds` pass; returns the last `data`.
-    func waitForRun(
+    /// Polls a run until `condition` holds (each poll is an event: the run as served); gives up
+    /// after `seconds` and returns the last `data`.
+    public func waitForRun(
         _ id: Int, include: String = "run_steps", seconds: Double = 10, until condition: ([String: Any]) -> Bool
     ) async throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         var last: [String: Any] = [:]
-        while Date() < deadline {
+        while ContinuousClock.now < deadline {
             last = try await get("/api/v2/accounts/43/runs/\(id)/?include_related=\(include)").data ?? [:]
             if condition(last) { return last }
-            try await Task.sleep(nanoseconds: 20_000_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         return last
     }
 }
 
-/// Starts a sandbox (fast runs by default), hands a client to `body`, and tears both down.
+/// Starts a sandbox (fast runs by default), hands a plain HTTP client to `body`, and tears both down.
 @discardableResult
-func withSandbox<T>(
+public func withSandboxHTTP<T>(
     _ configuration: SandboxConfiguration = SandboxConfiguration(stepSeconds: 0.05),
     trustingCertificate: Bool = false,
     connectTimeout: TimeAmount = .seconds(10),
-    _ body: (SandboxClient) async throws -> T
+    _ body: (SandboxHTTP) async throws -> T
 ) async throws -> T {
     let server = try await SandboxServer.start(configuration)
     var tls: TLSConfiguration?
     if trustingCertificate, let pem = server.certificatePEM {
         var clientTLS = TLSConfiguration.makeClientConfiguration()
-        clientTLS.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))
+        do {
+            clientTLS.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))
+        } catch {
+            await server.stop()
+            throw error
+        }
         tls = clientTLS
     }
     let http = HTTPClient(
@@ -87,7 +94,7 @@ func withSandbox<T>(
         configuration: HTTPClient.Configuration(
             tlsConfiguration: tls, redirectConfiguration: .disallow, timeout: .init(connect: connectTimeout)))
     do {
-        let result = try await body(SandboxClient(server: server, http: http))
+        let result = try await body(SandboxHTTP(server: server, http: http))
         try await http.shutdown()
         await server.stop()
         return result
@@ -99,9 +106,9 @@ func withSandbox<T>(
 }
 
 extension Dictionary where Key == String, Value == Any {
-    func int(_ key: String) -> Int? { self[key] as? Int }
-    func string(_ key: String) -> String? { self[key] as? String }
-    func bool(_ key: String) -> Bool? { self[key] as? Bool }
-    func object(_ key: String) -> [String: Any]? { self[key] as? [String: Any] }
-    func objects(_ key: String) -> [[String: Any]] { self[key] as? [[String: Any]] ?? [] }
+    public func int(_ key: String) -> Int? { self[key] as? Int }
+    public func string(_ key: String) -> String? { self[key] as? String }
+    public func bool(_ key: String) -> Bool? { self[key] as? Bool }
+    public func object(_ key: String) -> [String: Any]? { self[key] as? [String: Any] }
+    public func objects(_ key: String) -> [[String: Any]] { self[key] as? [[String: Any]] ?? [] }
 }

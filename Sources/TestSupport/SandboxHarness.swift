@@ -1,17 +1,17 @@
+import DbtCloud
 import Foundation
 import Sandbox
-@testable import DbtCloud
 
 /// A running sandbox and a client pointed at it, with tiny retry delays. Always `finish()`.
-struct SandboxHarness {
-    let server: SandboxServer
-    let client: DbtCloudClient
-    let traceLines: TraceCollector
+public struct SandboxHarness: Sendable {
+    public let server: SandboxServer
+    public let client: DbtCloudClient
+    public let traceLines: Collected<String>
 
-    static let fastRetry = RetryPolicy(
+    public static let fastRetry = RetryPolicy(
         maxAttempts: 4, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20), maxRetryAfter: .seconds(2))
 
-    static func start(
+    public static func start(
         _ configuration: SandboxConfiguration = .init(stepSeconds: 0.2),
         token: String = DemoWorld.token,
         retry: RetryPolicy = fastRetry,
@@ -19,7 +19,7 @@ struct SandboxHarness {
         caFile: String? = nil
     ) async throws -> SandboxHarness {
         let server = try await SandboxServer.start(configuration)
-        let collector = TraceCollector()
+        let collector = Collected<String>()
         do {
             let host = try DbtHost.parse(server.baseURL.absoluteString)
             let options = ClientOptions(
@@ -33,23 +33,23 @@ struct SandboxHarness {
         }
     }
 
-    func finish() async {
+    public func finish() async {
         await client.shutdown()
         await server.stop()
     }
 
-    var account: Int { DemoWorld.accountID }
+    public var account: Int { DemoWorld.accountID }
 
-    /// Requests the sandbox saw, without the ones other tests' setup made.
-    func requests(method: String? = nil, pathContains: String? = nil) -> [LoggedRequest] {
+    /// Requests this harness's sandbox saw (a sandbox of its own: no other test's requests).
+    public func requests(method: String? = nil, pathContains: String? = nil) -> [LoggedRequest] {
         server.requestLog.entries().filter { entry in
-            (method == nil || entry.method == method) && (pathContains == nil || entry.path.contains(pathContains!))
+            (method == nil || entry.method == method) && (pathContains.map { entry.path.contains($0) } ?? true)
         }
     }
 }
 
-/// Runs `body` against a fresh sandbox and always stops it.
-func withSandbox(
+/// Runs `body` against a fresh sandbox and a client, and always stops both.
+public func withSandbox(
     _ configuration: SandboxConfiguration = .init(stepSeconds: 0.2), token: String = DemoWorld.token,
     retry: RetryPolicy = SandboxHarness.fastRetry, requestTimeout: Duration = .seconds(10),
     _ body: (SandboxHarness) async throws -> Void
@@ -64,31 +64,23 @@ func withSandbox(
     await harness.finish()
 }
 
-final class TraceCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-
-    func append(_ line: String) { lock.withLock { stored.append(line) } }
-    var lines: [String] { lock.withLock { stored } }
-}
-
 extension LoggedRequest {
     /// The decoded query string, in order.
-    var queryItems: [(String, String)] {
+    public var queryItems: [(String, String)] {
         guard let query, !query.isEmpty else { return [] }
         return query.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
                 String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
             }
-            return (parts[0], parts.count > 1 ? parts[1] : "")
+            return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
         }
     }
 
-    func queryValue(_ name: String) -> String? {
+    public func queryValue(_ name: String) -> String? {
         queryItems.first { $0.0 == name }?.1
     }
 
-    var jsonBody: JSONValue? {
+    public var jsonBody: JSONValue? {
         body.flatMap { try? JSONValue(parsing: $0) }
     }
 }

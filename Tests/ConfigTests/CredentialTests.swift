@@ -1,6 +1,7 @@
 import Foundation
+import Config
+import DbtCloud
 import Testing
-@testable import DbtCloud
 
 /// An in-memory file system for the resolver: path → (text, mode).
 private struct FakeFiles: Sendable {
@@ -69,7 +70,7 @@ private struct FakeFiles: Sendable {
         let settings = try resolver(flags: CredentialFlags(accountID: 45), environment: environment, files: files).resolve()
         #expect(settings.accountID == 45)
         #expect(settings.sources["account"] == .flag("--account"))
-        #expect(settings.token?.secret == "env-token")
+        #expect(settings.token == APIToken("env-token"))
         #expect(settings.sources["token"] == .environment("DBT_CLOUD_API_TOKEN"))
         #expect(settings.jobID == 43167)
         #expect(settings.host.apiBaseURL.absoluteString == "https://ab123.us1.dbt.com")
@@ -85,7 +86,7 @@ private struct FakeFiles: Sendable {
         #expect(byFlag.host.displayName == "emea.dbt.com")
         #expect(byFlag.accountID == 7)
         let byEnvironment = try resolver(environment: ["DBTSH_PROFILE": "staging"], files: files).resolve()
-        #expect(byEnvironment.token?.secret == "staging-token")
+        #expect(byEnvironment.token == APIToken("staging-token"))
     }
 
     @Test func unknownProfileIsAnErrorNamingTheKnownOnes() {
@@ -120,7 +121,7 @@ private struct FakeFiles: Sendable {
         let settings = try resolver(files: files).resolve()
         #expect(settings.projectID == 555)
         #expect(settings.accountID == 12)
-        #expect(settings.token?.secret == "yaml-token-555")
+        #expect(settings.token == APIToken("yaml-token-555"))
         #expect(settings.host.isLegacyMultiTenant)
         #expect(settings.sources["token"] == .dbtCloudYAML(file: "~/.dbt/dbt_cloud.yml"))
     }
@@ -128,7 +129,7 @@ private struct FakeFiles: Sendable {
     @Test func dbtCloudYAMLFollowsTheProjectFlag() throws {
         let files = [dbtCloudPath: ConfigFileContents(text: dbtCloudYAML, permissions: 0o644)]
         let settings = try resolver(flags: CredentialFlags(projectID: 444), files: files).resolve()
-        #expect(settings.token?.secret == "yaml-token-444")
+        #expect(settings.token == APIToken("yaml-token-444"))
         #expect(settings.host.displayName == "xy1.eu1.dbt.com")
         #expect(settings.accountID == 9)
     }
@@ -146,7 +147,7 @@ private struct FakeFiles: Sendable {
             """
         let files = [dbtCloudPath: ConfigFileContents(text: legacy, permissions: 0o644)]
         let settings = try resolver(files: files).resolve()
-        #expect(settings.token?.secret == "legacy-key")
+        #expect(settings.token == APIToken("legacy-key"))
         #expect(settings.projectID == 321)
         #expect(settings.accountID == nil)
         #expect(settings.host.displayName == "emea.dbt.com")
@@ -154,13 +155,14 @@ private struct FakeFiles: Sendable {
 
     @Test func theDocumentedTemplatesParse() throws {
         for name in ["dbt_cloud.yml.current-format.yml", "dbt_cloud.yml.legacy-api-key-format.yml"] {
-            let text = try Fixtures.text("examples/\(name)")
+            let url = try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources"))
+            let text = try String(contentsOf: url, encoding: .utf8)
             let files = [dbtCloudPath: ConfigFileContents(text: text, permissions: 0o600)]
             // Placeholder values: no project entry matches `<project id from the list below>`, so the
             // file contributes nothing and the built-in default host stays.
             let settings = try resolver(files: files).resolve()
             #expect(settings.token == nil)
-            #expect(settings.sources["host"] == .builtInDefault)
+            #expect(settings.sources["host"] == ResolvedSettings.Source.builtInDefault)
             // With the project picked by flag, the placeholder host is reported as an invalid host.
             #expect(throws: DbtCloudError.self) {
                 try resolver(flags: CredentialFlags(projectID: 1), files: [
@@ -202,5 +204,85 @@ private struct FakeFiles: Sendable {
         let read = try #require(try ConfigFileContents.read(file))
         #expect(read.permissions == 0o640)
         #expect(try ConfigFileContents.read(directory.appendingPathComponent("missing.yml")) == nil)
+    }
+
+    @Test("~/.dbt/dbt_cloud.yml readable by others is used with a warning and the chmod 600 hint")
+    func readableDbtCloudYAMLWarns() throws {
+        let yaml = """
+            version: "1"
+            context:
+              active-project: "555"
+            projects:
+              - project-id: "555"
+                account-id: "43"
+                account-host: "cloud.getdbt.com"
+                token-value: "yaml-token"
+            """
+        for (mode, warns) in [(UInt16(0o644), true), (0o640, true), (0o600, false), (0o400, false)] {
+            let resolver = CredentialResolver(
+                flags: CredentialFlags(), environment: [:], homeDirectory: URL(fileURLWithPath: "/home/ada"),
+                readFile: { url in url.path.hasSuffix("dbt_cloud.yml") ? ConfigFileContents(text: yaml, permissions: mode) : nil })
+            let resolved = try resolver.resolve()
+            #expect(resolved.token == APIToken("yaml-token"))
+            let warning = resolved.warnings.first { $0.contains("readable by others") }
+            #expect((warning != nil) == warns, "mode \(String(mode, radix: 8)): \(resolved.warnings)")
+            if let warning { #expect(warning.contains("chmod 600 ~/.dbt/dbt_cloud.yml")) }
+        }
+    }
+
+    @Test("resolved settings never show the token, printed or dumped")
+    func settingsHideTheToken() {
+        let settings = ResolvedSettings(host: .default, token: APIToken("dbtu_supersecret_value"))
+        var dumped = ""
+        dump(settings, to: &dumped)
+        #expect(!dumped.contains("supersecret"))
+        #expect(!"\(settings)".contains("supersecret"))
+    }
+
+    @Test("dbt_project.yml's dbt-cloud: project-id picks the project and the dbt_cloud.yml entry")
+    func dbtProjectPicksTheProject() throws {
+        let project = """
+            name: lumen_shop
+            version: "1.0.0"
+            dbt-cloud:
+              project-id: 444
+            """
+        let files = [
+            dbtCloudPath: ConfigFileContents(text: dbtCloudYAML, permissions: 0o600),
+            "/work/lumen_shop/dbt_project.yml": ConfigFileContents(text: project, permissions: 0o644),
+        ]
+        let inProject = CredentialResolver(
+            flags: CredentialFlags(), environment: [:], homeDirectory: home,
+            workingDirectory: URL(fileURLWithPath: "/work/lumen_shop"), readFile: FakeFiles(files: files).reader())
+        let settings = try inProject.resolve()
+        #expect(settings.projectID == 444)
+        #expect(settings.sources["project"] == .dbtProjectYAML(file: "./dbt_project.yml"))
+        #expect(settings.token == APIToken("yaml-token-444"))
+        #expect(settings.host.displayName == "xy1.eu1.dbt.com")
+
+        // The environment names the project first; elsewhere the active project stands.
+        let byEnvironment = CredentialResolver(
+            flags: CredentialFlags(), environment: ["DBT_CLOUD_PROJECT_ID": "555"], homeDirectory: home,
+            workingDirectory: URL(fileURLWithPath: "/work/lumen_shop"), readFile: FakeFiles(files: files).reader())
+        #expect(try byEnvironment.resolve().token == APIToken("yaml-token-555"))
+        #expect(try resolver(files: files).resolve().projectID == 555)
+    }
+
+    @Test("a dbt_project.yml without dbt-cloud names no project; a bad project-id is one clear error")
+    func dbtProjectWithoutCloudKey() throws {
+        func resolve(_ text: String) throws -> ResolvedSettings {
+            let files = ["/p/dbt_project.yml": ConfigFileContents(text: text, permissions: 0o644)]
+            return try CredentialResolver(
+                flags: CredentialFlags(), environment: [:], homeDirectory: home,
+                workingDirectory: URL(fileURLWithPath: "/p"), readFile: FakeFiles(files: files).reader()
+            ).resolve()
+        }
+        #expect(try resolve("name: shop\nversion: '1.0'\n").projectID == nil)
+        #expect(try resolve("{{ not yaml").projectID == nil)
+        #expect {
+            _ = try resolve("dbt-cloud:\n  project-id: abc\n")
+        } throws: { error in
+            (error as? DbtCloudError)?.message.contains("project-id` in ./dbt_project.yml must be a positive integer") == true
+        }
     }
 }

@@ -1,103 +1,13 @@
+import DbtCloud
 import Foundation
 import Yams
 
-/// What the process's command line said (`--host`, `--account`, …). The token has no flag in the
-/// shell contract; `token` exists for programmatic callers such as `--demo`.
-public struct CredentialFlags: Sendable {
-    public var host: String?
-    public var token: APIToken?
-    public var accountID: Int?
-    public var projectID: Int?
-    public var environmentID: Int?
-    public var jobID: Int?
-    /// `--profile NAME` for dbtsh's own profiles file.
-    public var profile: String?
-
-    public init(
-        host: String? = nil, token: APIToken? = nil, accountID: Int? = nil, projectID: Int? = nil,
-        environmentID: Int? = nil, jobID: Int? = nil, profile: String? = nil
-    ) {
-        self.host = host
-        self.token = token
-        self.accountID = accountID
-        self.projectID = projectID
-        self.environmentID = environmentID
-        self.jobID = jobID
-        self.profile = profile
-    }
-}
-
-/// The outcome of resolution: each value with the place it came from (for `context`/`--verbose`).
-public struct ResolvedSettings: Sendable {
-    public enum Source: Sendable, Equatable, CustomStringConvertible {
-        case flag(String)
-        case environment(String)
-        case profile(name: String, file: String)
-        case dbtCloudYAML(file: String)
-        case builtInDefault
-
-        public var description: String {
-            switch self {
-            case .flag(let name): "flag \(name)"
-            case .environment(let name): "environment \(name)"
-            case .profile(let name, let file): "profile \(name) in \(file)"
-            case .dbtCloudYAML(let file): file
-            case .builtInDefault: "default"
-            }
-        }
-    }
-
-    public var host: DbtHost
-    public var token: APIToken?
-    public var accountID: Int?
-    public var projectID: Int?
-    public var environmentID: Int?
-    public var jobID: Int?
-    /// Keys: `host`, `token`, `account`, `project`, `environment`, `job`.
-    public var sources: [String: Source]
-    /// Non-fatal remarks (e.g. an unreadable dbt_cloud.yml) for stderr.
-    public var warnings: [String]
-    /// The name of the dbtsh profile that was used, if any.
-    public var profileName: String?
-
-    public init(
-        host: DbtHost, token: APIToken?, accountID: Int? = nil, projectID: Int? = nil, environmentID: Int? = nil,
-        jobID: Int? = nil, sources: [String: Source] = [:], warnings: [String] = [], profileName: String? = nil
-    ) {
-        self.host = host
-        self.token = token
-        self.accountID = accountID
-        self.projectID = projectID
-        self.environmentID = environmentID
-        self.jobID = jobID
-        self.sources = sources
-        self.warnings = warnings
-        self.profileName = profileName
-    }
-}
-
-/// A file's text and its POSIX permission bits (nil when unknown).
-public struct ConfigFileContents: Sendable {
-    public var text: String
-    public var permissions: UInt16?
-
-    public init(text: String, permissions: UInt16?) {
-        self.text = text
-        self.permissions = permissions
-    }
-
-    /// Reads a real file; nil when it does not exist.
-    @Sendable public static func read(_ url: URL) throws -> ConfigFileContents? {
-        let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        let permissions = (attributes[.posixPermissions] as? NSNumber)?.uint16Value
-        return ConfigFileContents(text: try String(contentsOf: url, encoding: .utf8), permissions: permissions)
-    }
-}
-
 /// SHELL.md §1: flags → environment → dbtsh profiles file → `~/.dbt/dbt_cloud.yml`; first match wins,
 /// value by value. Pure: the environment and file reads come in as values and a closure.
+///
+/// Before `dbt_cloud.yml`, the `dbt-cloud: project-id` of `./dbt_project.yml` (CONTRACT §6, as the
+/// dbt Cloud CLI reads it) names the project when nothing before it did, and so picks the
+/// `dbt_cloud.yml` entry.
 ///
 /// dbtsh's profiles file (`$XDG_CONFIG_HOME/dbtsh/profiles.yml`, default `~/.config/dbtsh/profiles.yml`,
 /// mode 600):
@@ -119,24 +29,30 @@ public struct CredentialResolver: Sendable {
     public var environment: [String: String]
     public var homeDirectory: URL
     public var configHome: URL?
+    /// Where `dbt_project.yml` is looked for (the current directory); nil: not looked for.
+    public var workingDirectory: URL?
     public var readFile: @Sendable (URL) throws -> ConfigFileContents?
 
     public init(
         flags: CredentialFlags, environment: [String: String], homeDirectory: URL, configHome: URL? = nil,
+        workingDirectory: URL? = nil,
         readFile: @escaping @Sendable (URL) throws -> ConfigFileContents? = ConfigFileContents.read
     ) {
         self.flags = flags
         self.environment = environment
         self.homeDirectory = homeDirectory
         self.configHome = configHome
+        self.workingDirectory = workingDirectory
         self.readFile = readFile
     }
 
-    /// The resolver for this process: its environment, `$HOME` and `$XDG_CONFIG_HOME`.
+    /// The resolver for this process: its environment, `$HOME`, `$XDG_CONFIG_HOME` and current directory.
     public static func forCurrentProcess(flags: CredentialFlags) -> CredentialResolver {
         let environment = ProcessInfo.processInfo.environment
         let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
-        return CredentialResolver(flags: flags, environment: environment, homeDirectory: home)
+        return CredentialResolver(
+            flags: flags, environment: environment, homeDirectory: home,
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 
     public var profilesFileURL: URL {
@@ -155,11 +71,16 @@ public struct CredentialResolver: Sendable {
         homeDirectory.appendingPathComponent(".dbt").appendingPathComponent("dbt_cloud.yml")
     }
 
+    public var dbtProjectURL: URL? {
+        workingDirectory?.appendingPathComponent("dbt_project.yml")
+    }
+
     public func resolve() throws -> ResolvedSettings {
         var layers: [SettingsLayer] = [flagLayer(), try environmentLayer()]
         var warnings: [String] = []
         let profile = try profileLayer()
         if let profile { layers.append(profile.layer) }
+        if !layers.contains(where: { $0.projectID != nil }), let project = try dbtProjectLayer() { layers.append(project) }
         let wantedProject = layers.lazy.compactMap(\.projectID).first
         do {
             if let cloud = try dbtCloudYAMLLayer(projectID: wantedProject, warnings: &warnings) { layers.append(cloud) }
@@ -216,8 +137,9 @@ public struct CredentialResolver: Sendable {
             "host": "DBT_CLOUD_HOST", "token": "DBT_CLOUD_API_TOKEN", "account": "DBT_CLOUD_ACCOUNT_ID",
             "project": "DBT_CLOUD_PROJECT_ID", "environment": "DBT_CLOUD_ENVIRONMENT_ID", "job": "DBT_CLOUD_JOB_ID",
         ]
+        func name(_ key: String) -> String { names[key] ?? key }
         func text(_ key: String) -> String? {
-            guard let value = environment[names[key]!]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+            guard let value = environment[name(key)]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
                 return nil
             }
             return value
@@ -225,14 +147,14 @@ public struct CredentialResolver: Sendable {
         func id(_ key: String) throws -> Int? {
             guard let value = text(key) else { return nil }
             guard let id = Int(value), id > 0 else {
-                throw DbtCloudError.configuration("\(names[key]!) must be a positive integer, got `\(value)`")
+                throw DbtCloudError.configuration("\(name(key)) must be a positive integer, got `\(value)`")
             }
             return id
         }
         return SettingsLayer(
             host: text("host"), token: text("token").map(APIToken.init), accountID: try id("account"),
             projectID: try id("project"), environmentID: try id("environment"), jobID: try id("job"),
-            source: { key in .environment(names[key]!) })
+            source: { key in .environment(name(key)) })
     }
 
     private func profileLayer() throws -> (name: String, layer: SettingsLayer)? {
@@ -248,7 +170,7 @@ public struct CredentialResolver: Sendable {
         do {
             document = try Yams.load(yaml: file.text)
         } catch {
-            throw DbtCloudError.configuration("\(shown) is not valid YAML: \(DbtCloudError.oneLine("\(error)"))")
+            throw DbtCloudError.configuration("\(shown) is not valid YAML: \(oneLine("\(error)"))")
         }
         guard let root = document as? [String: Any] else {
             if document == nil { return nil }
@@ -289,6 +211,22 @@ public struct CredentialResolver: Sendable {
         return (name, layer)
     }
 
+    /// `dbt-cloud: project-id` in `./dbt_project.yml`. A file that is not YAML or has no such key is
+    /// dbt's business, not ours: it names no project.
+    private func dbtProjectLayer() throws -> SettingsLayer? {
+        guard let url = dbtProjectURL, let file = try? readFile(url),
+            let root = (try? Yams.load(yaml: file.text)) as? [String: Any],
+            let cloud = root["dbt-cloud"] as? [String: Any], let value = cloud["project-id"]
+        else { return nil }
+        guard let text = YAMLScalar.string(value), let id = Int(text), id > 0 else {
+            throw DbtCloudError.configuration(
+                "`dbt-cloud: project-id` in ./dbt_project.yml must be a positive integer", hint: "or pass --project ID")
+        }
+        return SettingsLayer(
+            host: nil, token: nil, accountID: nil, projectID: id, environmentID: nil, jobID: nil,
+            source: { _ in .dbtProjectYAML(file: "./dbt_project.yml") })
+    }
+
     /// CONTRACT §6, both formats: the project entry whose `project-id` is the wanted project, else
     /// `context.active-project`, else the only entry.
     private func dbtCloudYAMLLayer(projectID wanted: Int?, warnings: inout [String]) throws -> SettingsLayer? {
@@ -324,6 +262,11 @@ public struct CredentialResolver: Sendable {
             projectID: projectID(entry).flatMap { Int($0) },
             environmentID: nil, jobID: nil,
             source: { _ in .dbtCloudYAML(file: shown) })
+    }
+
+    private func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// `~/…` for paths under the home directory, so messages show no machine paths.
