@@ -2,7 +2,7 @@
 # Builds dbtsh and dbtsh-bench in release and runs the benchmarks (issue 7): one table on
 # stdout, also written to bench-results/latest.md (gitignored). Everything runs on 127.0.0.1.
 #
-#   scripts/bench.sh [--with-dbt-cloud-cli] [--quick] [--runs N] [--only startup,script,completion,paging,artifacts]
+#   scripts/bench.sh [--with-dbt-cloud-cli] [--quick] [--runs N] [--only startup,script,completion,paging,artifacts,story]
 #
 # --with-dbt-cloud-cli  installs dbt-cloud-cli 0.9.1 into a venv (under $XDG_CACHE_HOME or
 #                       ~/.cache, dbtsh-bench/venv) and compares it on the same 10-command work.

@@ -19,11 +19,12 @@ struct BenchOptions {
     var artifactRuns = 10
     var completionIterations = 1000
     var pagingRuns = 5
-    var only: Set<String> = ["startup", "script", "completion", "json", "paging", "artifacts"]
+    var storyRuns = 10
+    var only: Set<String> = ["startup", "script", "completion", "json", "paging", "artifacts", "story"]
     var out: String?
 
     static let usage = """
-    usage: dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only startup,script,completion,json,paging,artifacts,hostile] [--out FILE]
+    usage: dbtsh-bench [--dbtsh PATH] [--dbt-cloud PATH] [--runs N] [--quick] [--only startup,script,completion,json,paging,artifacts,story,hostile] [--out FILE]
       hostile (not in the default set): a 1 GiB artifact's peak RSS, time to give up on silent and trickling servers
     """
 
@@ -47,6 +48,7 @@ struct BenchOptions {
                 options.processRuns = runs
                 options.scriptRuns = max(3, runs / 3)
                 options.artifactRuns = max(3, runs / 3)
+                options.storyRuns = max(3, runs / 3)
             case "--quick":
                 options.processRuns = 5
                 options.scriptRuns = 3
@@ -54,6 +56,7 @@ struct BenchOptions {
                 options.artifactRuns = 3
                 options.completionIterations = 200
                 options.pagingRuns = 2
+                options.storyRuns = 3
             case "-h", "--help":
                 print(usage)
                 exit(0)
@@ -142,8 +145,14 @@ func runBenchmarks(_ options: BenchOptions) async throws -> Int32 {
         log("5. artifacts")
         ArtifactBenchmarks(options: options, workDirectory: workDirectory).run(into: &table)
     }
+    if options.only.contains("story") {
+        log("6. debugging a red job: explain, bisect, timeline")
+        let sandbox = try await SandboxServer.start(SandboxConfiguration())
+        await StoryBenchmarks.run(sandbox: sandbox, runs: options.storyRuns, into: &table)
+        await sandbox.stop()
+    }
     if options.only.contains("hostile") {
-        log("6. hostile servers (about two minutes)")
+        log("7. hostile servers (about two minutes)")
         await HostileBenchmarks(options: options, workDirectory: workDirectory).run(into: &table)
     }
 

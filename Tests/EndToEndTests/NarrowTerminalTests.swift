@@ -24,7 +24,7 @@ struct NarrowTerminalTests {
 
             try shell.type("use run 902\r")
             try shell.expect("run 902" + Self.prompt, timeout: 20)
-            try shell.type("failures\r")
+            try shell.type("failures --all\r")
             let report = try shell.expect("TOTAL=93", timeout: 30)
             let skipped = report.components(separatedBy: "SKIPPED").last?.split(separator: "\n").dropFirst().dropLast() ?? []
             try check(skipped.count == 15, "header and 14 rows, none wrapped: \(report.debugDescription)")

@@ -120,7 +120,7 @@ struct DeclarationTests {
             (ExitCommand.self, ["banana"], "exit: STATUS expects a whole number, not 'banana'"),
             (ContextCommand.self, ["--output", "yaml"], "context: --output must be one of table, json, jsonl, csv, tsv, markdown, not 'yaml'"),
             (RetryCommand.self, ["--wiat"], "retry: unknown option --wiat (did you mean --wait?); see 'retry --help'"),
-            (SQLCommand.self, [], "sql: missing NODE; usage: sql NODE [--file run_results.json] [--manifest manifest.json] [--step N] [--run RUN] [--raw] [--output FORMAT] [--json] [--fields A,B,…]"),
+            (SQLCommand.self, [], "sql: missing NODE; usage: sql NODE [RUN] [--file run_results.json] [--manifest manifest.json] [--step N] [--run RUN] [--raw] [--diff] [--output FORMAT] [--json] [--fields A,B,…]"),
             (UseCommand.self, ["job", "--json"], "use: unknown option --json (options: --help); see 'use --help'"),
         ]
         for (command, words, message) in cases {

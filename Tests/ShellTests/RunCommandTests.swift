@@ -26,10 +26,12 @@ struct RunCommandTests {
             let progress = result.stderrLines.filter { $0.hasPrefix("run \(runID): ") }
             #expect(progress.count >= 1, "progress on stderr: \(result)")
             #expect(result.stderrLines.first?.hasPrefix("triggered run \(runID) of job 43167") == true, "\(result)")
-            let last = result.stderrLines.last ?? ""
-            #expect(last.hasPrefix("run \(runID) ended in error at step 2 ("), "\(result)")
-            #expect(last.contains("dbt build"), "names the failing step: \(last)")
-            #expect(last.hasSuffix("next: 'steps', 'logs --failed', 'failures'"), "\(last)")
+            // stderr ends with a short explanation: where, the errors, what to type next.
+            let brief = Array(result.stderrLines.drop { !$0.hasPrefix("run \(runID) ended in error") })
+            #expect(brief.first?.hasPrefix("run \(runID) ended in error at step 2 (Invoke dbt with `dbt build`): 2 errors (1 database, 1 test failure), 1 warning, 14 skipped") == true, "\(result)")
+            #expect(brief.contains("  ERROR model int_customer_order_history: Binder Error: Referenced column \"gross_order_value_usd\" not found in FROM clause!"), "\(result)")
+            #expect(brief.contains("  FAIL test unique_fct_daily_revenue_revenue_date: Got 574 results, configured to fail if != 0"), "\(result)")
+            #expect(brief.last == "next: 'explain \(runID)', 'failures --all', 'sql int_customer_order_history'", "\(result)")
             #expect(!result.stdout.contains("triggered"), "status lines stay off stdout")
         }
     }

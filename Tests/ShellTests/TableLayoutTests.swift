@@ -54,11 +54,11 @@ struct TableLayoutTests {
         }
     }
 
-    @Test("failures: the SKIPPED table keeps its indent and fits at 60 and 120 columns")
+    @Test("failures --all: the SKIPPED table keeps its indent and fits at 60 and 120 columns")
     func skippedTable() async throws {
         try await SandboxFixture.with { fixture in
             for width in [60, 120] {
-                let output = await Self.terminal(fixture, width: width).run("use run 902; failures")
+                let output = await Self.terminal(fixture, width: width).run("use run 902; failures --all")
                 let lines = output.stdoutLines
                 let start = try #require(lines.firstIndex { $0.hasPrefix("SKIPPED") }, "\(output.stdout)")
                 let end = try #require(lines.firstIndex { $0.hasPrefix("PASS=") }, "\(output.stdout)")
@@ -67,7 +67,7 @@ struct TableLayoutTests {
                 #expect(table.allSatisfy { $0.hasPrefix("    ") && $0.count <= width }, "at \(width): \(table)")
                 #expect(table.first?.hasPrefix("    TYPE       NAME") == true)
             }
-            let piped = await fixture.shell().run("use run 902; failures")
+            let piped = await fixture.shell().run("use run 902; failures --all")
             #expect(piped.stdout.contains("    test       accepted_values_dim_customers_customer_segment__prospect__one_time__repeat__vip  int_customer_order_history (error)"),
                     "through a pipe nothing is cut: \(piped.stdout)")
         }

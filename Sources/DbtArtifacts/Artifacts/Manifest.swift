@@ -30,6 +30,10 @@ public struct ManifestNode: Sendable, Encodable {
     /// Unit tests: the name of the model under test.
     public var model: String?
     public var tags: [String] = []
+    /// Exposures: `dashboard`, `application`, `notebook`, `analysis`, `ml`.
+    public var exposureType: String?
+    /// Exposures: the name people know it by (`Weekly Revenue (Finance)`).
+    public var label: String?
     /// Sources: a freshness check is configured (`warn_after` or `error_after`).
     public var hasFreshnessCheck = false
     var compiledCodeOffset: Int?
@@ -62,7 +66,7 @@ public struct ManifestNode: Sendable, Encodable {
         case database, schema, alias, identifier, sourceName = "source_name", relationName = "relation_name"
         case originalFilePath = "original_file_path", patchPath = "patch_path", description, materialized
         case severity, attachedNode = "attached_node", columnName = "column_name", testName = "test_name"
-        case model, tags, hasFreshnessCheck = "has_freshness_check"
+        case model, tags, exposureType = "exposure_type", label, hasFreshnessCheck = "has_freshness_check"
     }
 }
 
@@ -292,6 +296,10 @@ public struct Manifest: Sendable {
                 node.name = try scanner.readOptionalString() ?? node.name
             case 4 where scanner.key(key, is: "tags"):
                 node.tags = try scanner.readStringArray()
+            case 4 where scanner.key(key, is: "type"):
+                node.exposureType = try scanner.readOptionalString()
+            case 5 where scanner.key(key, is: "label"):
+                node.label = try scanner.readOptionalString()
             case 5 where scanner.key(key, is: "alias"):
                 node.alias = try scanner.readOptionalString()
             case 5 where scanner.key(key, is: "model"):

@@ -99,8 +99,9 @@ enum Headline {
 }
 
 /// Seconds as the shell's tables print them: `45s`, `2m05s`, `1h03m`.
-enum Elapsed {
-    static func text(_ seconds: Double) -> String {
+public enum Elapsed {
+    /// Any number of seconds, safely (`?` for one that is not finite or is negative).
+    public static func text(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
         let total = seconds >= 1e15 ? Int(1e15) : Int(seconds.rounded())
         if total < 60 { return "\(total)s" }
@@ -109,4 +110,9 @@ enum Elapsed {
     }
 
     private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+}
+
+extension StepFacts {
+    /// How the story names the step: "`dbt build`" for a dbt step, “Clone git repository” for others.
+    public var label: String { Headline.describe(self) }
 }

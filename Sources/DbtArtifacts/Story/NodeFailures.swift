@@ -65,9 +65,17 @@ public struct NodeFailures: Sendable, Encodable {
         summary = report.summary
         command = report.command
 
+        skipGroups = SkipGroup.groups(of: report.skipped)
+    }
+}
+
+extension SkipGroup {
+    /// Skipped problems grouped by their causes: largest group first (then by the first cause's
+    /// name); every skipped node is in exactly one group.
+    public static func groups(of skippedProblems: [NodeProblem]) -> [SkipGroup] {
         var groups: [[String]: SkipGroup] = [:]
         var order: [[String]] = []
-        for skipped in report.skipped {
+        for skipped in skippedProblems where skipped.status == .skipped {
             let causes = skipped.skippedBecause.sorted { $0.uniqueID < $1.uniqueID }
             let key = causes.map(\.uniqueID)
             if groups[key] == nil {
@@ -76,7 +84,7 @@ public struct NodeFailures: Sendable, Encodable {
             }
             groups[key]?.nodes.append(skipped.uniqueID)
         }
-        skipGroups = order.compactMap { groups[$0] }.sorted { lhs, rhs in
+        return order.compactMap { groups[$0] }.sorted { lhs, rhs in
             if lhs.count != rhs.count { return lhs.count > rhs.count }
             return (lhs.causes.first?.uniqueID ?? "") < (rhs.causes.first?.uniqueID ?? "")
         }

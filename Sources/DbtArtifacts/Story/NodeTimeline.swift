@@ -16,6 +16,17 @@ public struct TimelineEntry: Sendable, Encodable, Equatable {
         case executionTime = "execution_time", outcome
     }
 
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(runID, forKey: .runID)
+        try container.encodeIfPresent(Timestamp.text(createdAt), forKey: .createdAt)
+        try container.encodeIfPresent(gitSHA, forKey: .gitSHA)
+        try container.encode(runStatus, forKey: .runStatus)
+        try container.encodeIfPresent(status, forKey: .status)
+        try container.encodeIfPresent(executionTime, forKey: .executionTime)
+        try container.encode(outcome, forKey: .outcome)
+    }
+
     public init(run: RunFacts, results: RunResults?, node uniqueID: String) {
         let result = results?.result(for: uniqueID)
         runID = run.id

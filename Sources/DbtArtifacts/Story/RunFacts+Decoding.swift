@@ -180,6 +180,11 @@ enum RunJSON {
 
 /// The timestamp and duration shapes of the Admin API.
 public enum Timestamp {
+    /// `2026-11-28T02:00:00Z`: how the story's JSON writes a time (whole seconds, UTC).
+    public static func text(_ date: Date?) -> String? {
+        date.map { $0.formatted(Date.ISO8601FormatStyle()) }
+    }
+
     /// `2021-12-07 10:34:01.982824+00:00`, `2024-03-25T13:47:20.129690Z`, `2022-05-05 06:51:10+00:00`:
     /// a `T` or a space, an optional fraction, `Z` or `±HH:MM`. Nil for anything else.
     public static func parse(_ text: String?) -> Date? {

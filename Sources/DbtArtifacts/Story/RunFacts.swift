@@ -80,6 +80,17 @@ public struct StepFacts: Sendable, Encodable, Equatable {
         case index, id, name, status, startedAt = "started_at", finishedAt = "finished_at"
         case durationSeconds = "duration_seconds"
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(Timestamp.text(startedAt), forKey: .startedAt)
+        try container.encodeIfPresent(Timestamp.text(finishedAt), forKey: .finishedAt)
+        try container.encodeIfPresent(durationSeconds, forKey: .durationSeconds)
+    }
 }
 
 /// The job settings a run was made with, when known (`include_related=["job"]` or the trigger's overrides).
@@ -162,6 +173,25 @@ public struct RunFacts: Sendable, Encodable, Equatable {
         case gitBranch = "git_branch", dbtVersion = "dbt_version", createdAt = "created_at", startedAt = "started_at"
         case finishedAt = "finished_at", runDurationSeconds = "run_duration_seconds", artifactsSaved = "artifacts_saved"
         case steps, job, overrides
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encodeIfPresent(jobID, forKey: .jobID)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(statusMessage, forKey: .statusMessage)
+        try container.encodeIfPresent(gitSHA, forKey: .gitSHA)
+        try container.encodeIfPresent(gitBranch, forKey: .gitBranch)
+        try container.encodeIfPresent(dbtVersion, forKey: .dbtVersion)
+        try container.encodeIfPresent(Timestamp.text(createdAt), forKey: .createdAt)
+        try container.encodeIfPresent(Timestamp.text(startedAt), forKey: .startedAt)
+        try container.encodeIfPresent(Timestamp.text(finishedAt), forKey: .finishedAt)
+        try container.encodeIfPresent(runDurationSeconds, forKey: .runDurationSeconds)
+        try container.encodeIfPresent(artifactsSaved, forKey: .artifactsSaved)
+        try container.encode(steps, forKey: .steps)
+        try container.encodeIfPresent(job, forKey: .job)
+        try container.encodeIfPresent(overrides, forKey: .overrides)
     }
 }
 

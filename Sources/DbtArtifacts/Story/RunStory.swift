@@ -367,9 +367,17 @@ public struct RunStory: Sendable, Encodable {
             if let step { steps.append(.followLog(step: step.index)) }
         case .nodeErrors, .testFailures:
             steps.append(.failures)
-            if let first = nodes?.failures.first {
-                steps.append(.compiledSQL(node: first.name))
-                steps.append(first.kind.isTest ? .timeline(node: first.name) : .lineage(node: first.name))
+            if let nodes, let first = nodes.failures.first {
+                // The SQL worth reading is the one the warehouse pointed into; the lineage worth
+                // drawing is that of the failure that blocked the most.
+                let sqlNode = nodes.failures.first { $0.sqlExcerpt != nil }
+                    ?? nodes.failures.first { $0.problem.resourceType == "model" } ?? first
+                steps.append(.compiledSQL(node: sqlNode.name))
+                if let blocker = nodes.skipGroups.first?.causes.first, nodes.skippedCount > 0 {
+                    steps.append(.lineage(node: NodeNames.shortName(blocker.uniqueID)))
+                } else {
+                    steps.append(first.kind.isTest ? .timeline(node: first.name) : .lineage(node: sqlNode.name))
+                }
             }
         case .succeeded, .queued:
             break

@@ -22,7 +22,7 @@ struct RunArtifacts {
         guard let runID else { return nil }
         do {
             return try await ArtifactStore(session: session).manifest(runID: runID, step: files.step)
-        } catch let failure as CommandFailure where failure.exitCode == ExitCode.apiRefused {
+        } catch where MissingArtifact.isMissing(error) || (error as? CommandFailure)?.exitCode == ExitCode.apiRefused {
             session.console.errorLine("note: run \(runID) has no manifest.json; skip causes and file paths are left out")
             return nil
         }

@@ -19,12 +19,15 @@ struct ArtifactsCommand: ShellCommand {
             let known = indexes.isEmpty ? "no steps yet" : "steps \(indexes[0])–\(indexes[indexes.count - 1])"
             throw CommandFailure.usage("artifacts: run \(runID) has no step \(step) (it has \(known); see 'steps')")
         }
-        var paths = try await session.api().runArtifacts(accountID: account, runID: runID, step: step)
+        var paths = try await MissingArtifact(session: session).explaining(runID: runID, step: step) {
+            try await session.api().runArtifacts(accountID: account, runID: runID, step: step)
+        }
         if let step, let steps { paths = StepArtifacts.possible(paths, upTo: step, of: steps) }
         session.listings.store(paths.map { .init(id: $0, label: "") }, for: .artifacts(run: runID, step: step))
         let rows = DataRows(paths, fields: [.init("path", .init("PATH", priority: 0)) { .string($0) }], raw: { .string($0) })
+        let none = paths.isEmpty ? await MissingArtifact(session: session).noArtifacts(runID: runID, step: step) : ""
         try DataOutput(session, output, command: "artifacts").print(rows, report: {
-            if paths.isEmpty { session.console.errorLine("run \(runID) has no artifacts" + (step.map { " at step \($0)" } ?? "")) }
+            if paths.isEmpty { session.console.errorLine(none) }
             for path in paths { session.console.line(path) }
         })
         return 0
@@ -50,8 +53,9 @@ struct ArtifactsGetCommand: ShellCommand {
         for path in paths {
             let destination = target == "-" ? nil : Destination.url(for: path, target: target, single: paths.count == 1)
             if let destination { try AtomicFile.prepareDirectory(for: destination) }
-            let artifact = try await store.fetch(
-                runID: runID, path: path, step: step, into: destination.map { .file($0) } ?? .temporary)
+            let artifact = try await MissingArtifact(session: session).explaining(runID: runID, step: step) {
+                try await store.fetch(runID: runID, path: path, step: step, into: destination.map { .file($0) } ?? .temporary)
+            }
             defer { artifact.discard() }
             let stepText = artifact.step.map { "step \($0)" } ?? "last step"
             let size = ByteCount.text(Int(clamping: artifact.size))

@@ -23,7 +23,9 @@ struct CatalogSource {
         let runID = try await session.requireRun(options.runRef)
         let store = ArtifactStore(session: session)
         async let manifestData = try? store.data(runID: runID, path: "manifest.json", step: nil)
-        let (catalogData, _) = try await store.data(runID: runID, path: "catalog.json", step: nil)
+        let (catalogData, _) = try await MissingArtifact(session: session).explaining(runID: runID) {
+            try await store.data(runID: runID, path: "catalog.json", step: nil)
+        }
         let catalog = try Catalog.decode(catalogData)
         var manifest: Manifest?
         if let local = options.manifest {

@@ -28,15 +28,21 @@ struct DiffCommand: ShellCommand {
             oldRunID = try await lastSuccess(before: newRun, session: session)
         }
         let store = ArtifactStore(session: session)
-        async let old = store.runResults(runID: oldRunID, step: nil)
-        let new = try await store.runResults(runID: newRun.id, step: nil)
+        let missing = MissingArtifact(session: session)
+        let newRunID = newRun.id
+        async let old = missing.explaining(runID: oldRunID) { try await store.runResults(runID: oldRunID, step: nil) }
+        let new = try await missing.explaining(runID: newRunID) { try await store.runResults(runID: newRunID, step: nil) }
         let diff = RunDiff(old: try await old, new: new, topTimingChanges: top)
+        let data = DataOutput(session, output, command: "diff")
+        // What changed between the runs (git, dbt version, threads…): for the report and its JSON.
+        let changes = [.table, .json].contains(data.format) ? await ChangesBetweenRuns.load(oldRunID, newRunID, session: session) : nil
         let oldSummary = try JSONText.value(diff.oldSummary), newSummary = try JSONText.value(diff.newSummary)
-        try DataOutput(session, output, command: "diff").print(DataRows(NodeChange.all(in: diff), fields: NodeChange.fields), document: { changes in
-            .object(["old_run_id": .int(oldRunID), "new_run_id": .int(newRun.id), "old_summary": oldSummary,
-                     "new_summary": newSummary, "changes": changes])
+        let runChanges = try changes.map { try JSONText.value($0.changes) } ?? .null
+        try data.print(DataRows(NodeChange.all(in: diff), fields: NodeChange.fields), document: { nodeChanges in
+            .object(["old_run_id": .int(oldRunID), "new_run_id": .int(newRunID), "old_summary": oldSummary,
+                     "new_summary": newSummary, "run_changes": runChanges, "changes": nodeChanges])
         }) {
-            DiffText(diff: diff, oldRunID: oldRunID, newRunID: newRun.id).print(to: session.console)
+            DiffText(diff: diff, oldRunID: oldRunID, newRunID: newRunID, changes: changes).print(to: session.console)
         }
         return 0
     }
@@ -56,11 +62,13 @@ struct DiffText {
     let diff: RunDiff
     let oldRunID: Int
     let newRunID: Int
+    var changes: RunChanges?
 
     func print(to console: Console) {
         console.line("run \(oldRunID) → run \(newRunID)")
         console.line("  before: \(diff.oldSummary.line)")
         console.line("  after:  \(diff.newSummary.line)")
+        if let changes { ChangesText.print(changes, to: console) }
         section("new failures", diff.newFailures, console)
         section("fixed", diff.fixed, console)
         let others = diff.statusChanges.filter { change in

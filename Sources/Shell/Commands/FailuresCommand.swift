@@ -5,28 +5,40 @@ import Foundation
 struct FailuresCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "failures", summary: "nodes that errored, failed, warned or were skipped, with why",
-        discussion: "Reads the run_results.json of the step that ran dbt (not the last, green docs step) and the manifest to name, for each skipped node, the failed ancestor that caused the skip.",
-        examples: ["failures", "failures 902 --json", "failures --output csv --fields status,name,message",
+        discussion: "Reads the run_results.json of the step that ran dbt (not the last, green docs step) and the manifest to name, for each skipped node, the failed ancestor that caused the skip; skipped nodes are counted by cause (--all lists them). A run that has no run_results.json (a parse error, a failed clone, profile or dbt deps, a freshness failure, a timeout, a running run, artifacts not saved) is told from its steps' logs and its other artifacts.",
+        examples: ["failures", "failures 902 --json", "failures --all", "failures --output csv --fields status,name,message",
                    "failures --file run_results.json --manifest manifest.json"],
         fields: ProblemRow.fields.map(\.key))
     @Argument("RUN", .run) var runRef: String?
     @OptionGroup var files: LocalArtifactOptions
     @Flag("full", help: "whole messages instead of their first lines") var full: Bool
+    @Flag("all", help: "list every skipped node with its cause, not just the counts") var all: Bool
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         let artifacts = RunArtifacts(session: session, files: files)
-        let runID = artifacts.usesLocalFiles ? nil : try await session.requireRun(runRef)
-        async let manifest = artifacts.manifest(runID: runID)
-        let results = try await artifacts.runResults(runID: runID)
-        let report = FailureReport(results: results, manifest: try await manifest)
+        let report: FailureReport
+        if !artifacts.usesLocalFiles, files.step == nil {
+            let loader = RunStoryLoader(session: session)
+            let explained = try await loader.explain(try await loader.run(named: runRef))
+            guard let results = explained.evidence.runResults else { return try ShapeFailures(explained: explained).print(output, session) }
+            report = FailureReport(results: results, manifest: explained.evidence.manifest)
+            ShapeFailures(explained: explained).noteUnlessNodeFailures(session)
+        } else {
+            let runID = artifacts.usesLocalFiles ? nil : try await session.requireRun(runRef)
+            report = try await MissingArtifact(session: session).explaining(runID: runID, step: files.step) {
+                async let manifest = artifacts.manifest(runID: runID)
+                let results = try await artifacts.runResults(runID: runID)
+                return FailureReport(results: results, manifest: try await manifest)
+            }
+        }
         let summary = try JSONText.value(report.summary)
         let rows = DataRows(report.problems, fields: ProblemRow.fields)
         try DataOutput(session, output, command: "failures").print(rows, document: { problems in
             .object(["command": report.command.map(JSONValue.string) ?? .null, "summary": summary,
                      "is_compile_only": .bool(report.isCompileOnly), "problems": problems])
         }) {
-            FailureReportText(report: report, full: full).print(to: session)
+            FailureReportText(report: report, full: full, all: all).print(to: session)
         }
         if report.isCompileOnly {
             session.console.errorLine("note: this run_results.json is from `\(report.command ?? "dbt docs generate")`, which only compiles; use --step to pick the step that ran dbt")
@@ -38,6 +50,7 @@ struct FailuresCommand: ShellCommand {
 struct FailureReportText {
     let report: FailureReport
     let full: Bool
+    var all = false
 
     func print(to session: Session) {
         let console = session.console
@@ -55,7 +68,7 @@ struct FailureReportText {
             console.line()
         }
         let skipped = report.skipped
-        if !skipped.isEmpty {
+        if all, !skipped.isEmpty {
             console.line("\("SKIPPED", style: .muted)  \(skipped.count) node\(skipped.count == 1 ? "" : "s")")
             let rows = skipped.map { problem -> [Table.Cell] in
                 [Table.Cell(problem.resourceType), Table.Cell(problem.name), Table.Cell(problem.skipCauseText)]
@@ -63,6 +76,9 @@ struct FailureReportText {
             let table = Table(columns: [Table.Column("TYPE", priority: 2, truncates: false), Table.Column("NAME", priority: 1, minimumWidth: 20),
                                         Table.Column("BECAUSE OF", priority: 3, minimumWidth: 14)], rows: rows)
             console.out(table.render(width: console.width, indent: "    "))
+            console.line()
+        } else if !skipped.isEmpty {
+            SkipGroupsText.print(SkipGroup.groups(of: skipped), leadingBlank: false, to: console)
             console.line()
         }
         console.line(report.summary.line + (report.command.map { "  (\($0))" } ?? ""))

@@ -3,9 +3,10 @@ import DbtCloud
 struct RunCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "run", summary: "trigger the current job (or --job J); the new run becomes the context", mutates: true,
-        examples: ["run --wait", "run --steps 'dbt build -s stg_orders+' --wait", "run --job 43168 --git-branch feature/x"], rawFields: true)
+        examples: ["run --wait", "run --wait --follow", "run --steps 'dbt build -s stg_orders+' --wait", "run --job 43168 --git-branch feature/x"], rawFields: true)
     @Option("job", .job, valueName: "J", help: "trigger this job instead of the context's") var job: String?
     @Flag("wait", short: "w", help: "wait for the run to end (exit 1 on error, 7 if cancelled)") var wait: Bool
+    @Flag("follow", short: "f", help: "wait, printing each step's log as it grows (Ctrl-C stops following, not the run)") var follow: Bool
     @Option("cause", valueName: "TEXT", help: "why (default: Triggered from dbtsh)") var cause = "Triggered from dbtsh"
     @Option("git-branch", valueName: "B", help: "check out this branch") var gitBranch: String?
     @Option("git-sha", valueName: "S", help: "check out this commit") var gitSHA: String?
@@ -47,12 +48,12 @@ struct RunCommand: ShellCommand {
         }
         session.updateContext { $0.run = .init(id: run.id, name: run.status?.name) }
         session.console.errorLine("triggered run \(run.id) of job \(jobID)" + (run.href.map { ": \($0)" } ?? ""))
-        guard wait else {
+        guard wait || follow else {
             try RunSummary.print(run, output: output, session: session)
             BackgroundRunWatch.start(accountID: account, runID: run.id, session: session)
             return 0
         }
-        return try await RunWaiter(session: session, options: waiting).wait(accountID: account, runID: run.id, output: output)
+        return try await RunWaiter(session: session, options: waiting, follow: follow).wait(accountID: account, runID: run.id, output: output)
     }
 }
 
@@ -81,15 +82,16 @@ enum BackgroundRunWatch {
 struct WaitCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "wait", summary: "wait until a run ends, showing step progress on stderr",
-        discussion: "Exit status: 0 success, 1 error, 7 cancelled, 6 when --timeout elapses. Ctrl-C stops waiting and leaves the run alone.",
-        examples: ["wait", "wait 902 --timeout 10m"], rawFields: true)
+        discussion: "Exit status: 0 success, 1 error, 7 cancelled, 6 when --timeout elapses. Ctrl-C stops waiting and leaves the run alone. When the run fails, a short explanation goes to stderr ('explain' for the whole story). --follow prints each step's log as it grows instead of the progress line.",
+        examples: ["wait", "wait 902 --timeout 10m", "wait --follow"], rawFields: true)
     @Argument("RUN", .run) var runRef: String?
+    @Flag("follow", short: "f", help: "print each step's log as it grows (Ctrl-C stops following, not the run)") var follow: Bool
     @OptionGroup var waiting: WaitOptions
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
         let account = try session.requireAccount()
-        let waiter = RunWaiter(session: session, options: waiting)
+        let waiter = RunWaiter(session: session, options: waiting, follow: follow)
         let runID = try await waiter.resolveRun(runRef)
         return try await waiter.wait(accountID: account, runID: runID, output: output)
     }
@@ -118,6 +120,7 @@ struct RetryCommand: ShellCommand {
         examples: ["retry --wait", "retry 902 --wait --timeout 30m"], rawFields: true)
     @Argument("RUN", .run) var runRef: String?
     @Flag("wait", short: "w", help: "wait for the new run to end (exit 1 on error, 7 if cancelled)") var wait: Bool
+    @Flag("follow", short: "f", help: "wait, printing each step's log as it grows (Ctrl-C stops following, not the run)") var follow: Bool
     @OptionGroup var waiting: WaitOptions
     @OptionGroup var output: OutputOptions
 
@@ -129,11 +132,11 @@ struct RetryCommand: ShellCommand {
         try await ContextFollower(session: session, resolver: EntityResolver(session: session)).place(run: run, in: &context)
         session.context = context
         session.console.errorLine("retrying run \(runID) as run \(run.id)")
-        guard wait else {
+        guard wait || follow else {
             try RunSummary.print(run, output: output, session: session)
             return 0
         }
-        return try await RunWaiter(session: session, options: waiting).wait(accountID: account, runID: run.id, output: output)
+        return try await RunWaiter(session: session, options: waiting, follow: follow).wait(accountID: account, runID: run.id, output: output)
     }
 }
 

@@ -7,6 +7,8 @@ import Synchronization
 struct RunWaiter {
     let session: Session
     let options: WaitTiming
+    /// `--follow`: each step's log on stdout as it grows, instead of the progress line.
+    var follow = false
     /// When --timeout starts counting: before the run is even looked up (a monotonic instant:
     /// a clock change does not stretch or cut the wait).
     let started = ContinuousClock.now
@@ -31,15 +33,18 @@ struct RunWaiter {
         }
     }
 
-    init(session: Session, options: WaitOptions) {
+    init(session: Session, options: WaitOptions, follow: Bool = false) {
         self.session = session
         self.options = options.timing(in: session)
+        self.follow = follow
     }
 
     func wait(accountID: Int, runID: Int, output: OutputOptions) async throws -> Int32 {
         let client = try session.api()
         let progress = ProgressLine(console: session.console)
-        session.interruptionNote = "stopped waiting; run \(runID) goes on in dbt Cloud ('cancel \(runID)' cancels it, 'wait \(runID)' waits again)"
+        let logs = follow ? StepLogPrinter(console: session.console, announcesSteps: true) : nil
+        let verb = follow ? "following" : "waiting"
+        session.interruptionNote = "stopped \(verb); run \(runID) goes on in dbt Cloud ('cancel \(runID)' cancels it, 'wait \(runID)' waits again)"
         defer {
             progress.finish()
             if !Task.isCancelled { session.interruptionNote = nil }
@@ -53,11 +58,15 @@ struct RunWaiter {
                     try await client.run(accountID: accountID, id: runID, include: [.runSteps])
                 }
                 lastFailure = nil
-                progress.show(ProgressText.describe(run, elapsed: elapsed))
+                if let logs {
+                    logs.printNew(of: run)
+                } else {
+                    progress.show(ProgressText.describe(run, elapsed: elapsed))
+                }
                 if run.isFinished {
                     progress.finish()
                     session.updateContext { if $0.run?.id == run.id { $0.run?.name = run.status?.name } }
-                    return try report(run, output: output)
+                    return try await report(run, output: output)
                 }
             } catch is Deadline.Expired {
                 progress.finish()
@@ -76,7 +85,7 @@ struct RunWaiter {
                        exitCode: ExitCode.waitTimedOut)
     }
 
-    private func report(_ run: Run, output: OutputOptions) throws -> Int32 {
+    private func report(_ run: Run, output: OutputOptions) async throws -> Int32 {
         try RunSummary.print(run, output: output, session: session)
         switch run.status {
         case .success?:
@@ -85,9 +94,13 @@ struct RunWaiter {
             session.console.errorLine("run \(run.id) was cancelled")
             return ExitCode.runCancelled
         default:
-            let failed = run.steps.first { $0.status == .error }
-            let where_ = failed.map { " at step \($0.index ?? 0) (\($0.name ?? ""))" } ?? ""
-            session.console.errorLine("run \(run.id) ended in error\(where_); next: 'steps', 'logs --failed', 'failures'")
+            if let brief = await FailureBrief.lines(for: run, session: session) {
+                for line in brief { session.console.errorLine(line) }
+            } else {
+                let failed = run.steps.first { $0.status == .error }
+                let where_ = failed.map { " at step \($0.index ?? 0) (\($0.name ?? ""))" } ?? ""
+                session.console.errorLine("run \(run.id) ended in error\(where_); next: 'explain', 'logs --failed', 'failures'")
+            }
             return ExitCode.runFailed
         }
     }

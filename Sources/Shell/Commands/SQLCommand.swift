@@ -3,21 +3,31 @@ import DbtCloud
 
 struct SQLCommand: ShellCommand {
     static let configuration = CommandConfiguration("sql", summary: "the compiled SQL of a node in a run",
-                                                    discussion: "The table format prints the SQL as it is; json is {unique_id, origin, sql}; markdown a fenced sql block.",
-                                                    examples: ["sql int_customer_order_history", "sql fct_orders --raw", "sql fct_orders --json"],
+                                                    discussion: "The table format prints the SQL as it is; json is {unique_id, origin, sql}; markdown a fenced sql block. --diff prints a unified diff of the node's compiled SQL against the last run of the job where the node passed (the job's last successful run, else found by binary search over its runs); its json is {unique_id, old_run_id, new_run_id, diff}.",
+                                                    examples: ["sql int_customer_order_history", "sql fct_orders --raw", "sql fct_orders --json",
+                                                               "sql int_customer_order_history --diff 959"],
                                                     fields: ["unique_id", "origin", "sql"])
     @Argument("NODE", .node) var node: String
+    @Argument("RUN", .run) var runArgument: String?
     @OptionGroup var files: LocalArtifactOptions
     @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
     @Flag("raw", help: "the node's source (raw) code instead") var raw: Bool
+    @Flag("diff", help: "a unified diff against the last run where the node passed") var diff: Bool
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
+        if runArgument != nil, runRef != nil { throw CommandFailure.usage("sql: name the run once, as RUN or --run") }
         let artifacts = RunArtifacts(session: session, files: files)
-        let runID = artifacts.usesLocalFiles ? nil : try await session.requireRun(runRef)
-        async let manifest = artifacts.manifest(runID: runID)
-        let results = try await artifacts.runResults(runID: runID)
-        let lookup = SQLLookup(results: results, manifest: try await manifest)
+        let runID = artifacts.usesLocalFiles ? nil : try await session.requireRun(runArgument ?? runRef)
+        if diff {
+            guard let runID, !raw else { throw CommandFailure.usage("sql --diff compares runs of a job: it takes no --file and no --raw") }
+            return try await SQLDiff(session: session, output: output).run(node: node, runID: runID, files: files)
+        }
+        let lookup = try await MissingArtifact(session: session).explaining(runID: runID, step: files.step) {
+            async let manifest = artifacts.manifest(runID: runID)
+            let results = try await artifacts.runResults(runID: runID)
+            return SQLLookup(results: results, manifest: try await manifest)
+        }
         let uniqueID = try NodeChoice.pick(node, lookup.resolve(node))
         if raw {
             guard let source = lookup.rawCode(for: uniqueID) else {

@@ -18,7 +18,7 @@ struct StepsCommand: ShellCommand {
             steps, output: output, session: session,
             emptyMessage: "run \(runID) has no steps yet (\(run.status?.name ?? "unknown"))", command: "steps")
         if output.format(in: session) == .table, let failed = steps.first(where: { $0.status == .error }) {
-            session.console.errorLine("step \(failed.index ?? 0) failed; next: 'logs --failed', 'failures'")
+            session.console.errorLine("step \(failed.index ?? 0) failed; next: 'explain', 'logs --failed', 'failures'")
         }
         return 0
     }
@@ -41,17 +41,24 @@ enum StepRow {
 struct LogsCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "logs", summary: "a step's log (default: the failing step, else the last)",
-        discussion: "The table format prints the log as dbt wrote it (its colours on a terminal). The other formats have a row per line, without colour codes: json is {run_id, step, lines: [{line, text}]}, jsonl and csv a line each; markdown a fenced block.",
-        examples: ["logs --failed", "logs 2 --tail 40", "logs --debug --failed", "logs --failed --output jsonl"],
+        discussion: "The table format prints the log as dbt wrote it (its colours on a terminal). The other formats have a row per line, without colour codes: json is {run_id, step, lines: [{line, text}]}, jsonl and csv a line each; markdown a fenced block. --follow prints a running step's log as it grows and ends when the step ends; Ctrl-C stops following, never the run.",
+        examples: ["logs --failed", "logs 2 --tail 40", "logs --debug --failed", "logs --failed --output jsonl", "logs 4 --follow --run 976"],
         fields: LogLine.fields.map(\.key))
     @Argument("STEP", .step) var stepText: String?
     @Flag("failed", help: "the step that failed") var failedStep: Bool
     @Flag("debug", help: "the full debug log instead of the console log") var debug: Bool
     @Option("tail", valueName: "N", help: "only the last N lines") var tail: Int?
     @Option("run", .run, valueName: "RUN", help: "another run than the context's") var runRef: String?
+    @Flag("follow", short: "f", help: "print the log as it grows until the step ends (Ctrl-C stops following, not the run)") var follow: Bool
+    @Option("interval", help: "with --follow: how often to look for new lines (default: 'set interval', 3s)") var interval: Duration?
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
+        if follow, debug { throw CommandFailure.usage("logs: --follow prints the console log as it grows; --debug is for a step's whole debug log") }
+        if interval != nil, !follow { throw CommandFailure.usage("logs: --interval goes with --follow") }
+        if follow, output.format(in: session) != .table || output.fields != nil {
+            throw CommandFailure.usage("logs: --follow prints the log as dbt writes it; it takes no --output or --fields")
+        }
         let account = try session.requireAccount()
         let runID = try await session.requireRun(runRef)
         let client = try session.api()
@@ -71,6 +78,11 @@ struct LogsCommand: ShellCommand {
         } else {
             guard let chosen = failed ?? steps.last else { throw CommandFailure.usage("logs: run \(runID) has no steps yet") }
             step = chosen
+        }
+        if follow {
+            if let tail, tail <= 0 { throw CommandFailure.usage("logs: --tail must be at least 1") }
+            return try await LogFollower(session: session, interval: interval?.inSeconds ?? session.settings.interval)
+                .follow(accountID: account, runID: runID, step: step, tail: tail)
         }
         var text: String
         if debug {

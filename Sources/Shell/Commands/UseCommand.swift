@@ -3,8 +3,8 @@ import DbtCloud
 struct UseCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         "use", summary: "set a level of the context by id, exact name or unique name prefix",
-        discussion: "Setting a job also sets its project and environment; setting a run also sets its job. 'use run latest' and 'use run last-failed' pick from the current job's runs. A failed 'use' leaves the context unchanged.",
-        examples: ["use account 43", "use project analytics", "use job 'Nightly build'", "use run latest"])
+        discussion: "Setting a job also sets its project and environment; setting a run also sets its job. 'use run latest', 'use run last-failed' and 'use run last-success' pick from the current job's runs. A failed 'use' leaves the context unchanged.",
+        examples: ["use account 43", "use project analytics", "use job 'Nightly build'", "use run latest", "use run last-success"])
     @Argument("LEVEL", .contextLevel) var levelWord: String
     @Argument("ID|NAME", help: "id, exact name or unique name prefix of that level") var words: [String]
 

@@ -74,7 +74,7 @@ public struct Completer: Sendable {
             if let fixed = StaticCandidates.words(for: kind, command: command, session: session) {
                 return fixed.filter { $0.hasPrefix(word) }.map { CompletionItem($0) }
             }
-            let named = kind == .run ? ["latest", "last-failed"].filter { $0.hasPrefix(word) && !word.isEmpty }.map { CompletionItem($0) } : []
+            let named = kind == .run ? ["latest", "last-failed", "last-success"].filter { $0.hasPrefix(word) && !word.isEmpty }.map { CompletionItem($0) } : []
             return named + session.completionSource.items(for: kind, matching: word, session: session)
         }
     }

@@ -76,12 +76,13 @@ struct EntityResolver {
             if text.lowercased() == "last-success" { filter.statuses = [.success] }
             let page = try await client.runs(accountID: account, filter: filter, limit: 1)
             guard let run = page.items.first else {
-                throw CommandFailure.apiRefused("job \(job.id) has no \(text == "latest" ? "" : text + " ")runs yet")
+                let kind = ["last-failed": "failed ", "last-success": "successful "][text.lowercased()] ?? ""
+                throw CommandFailure.apiRefused("job \(job.id) has no \(kind)runs yet")
             }
             return run
         default:
             guard let id = Int(text) else {
-                throw CommandFailure.usage("a run is named by its id, 'latest' or 'last-failed', not '\(text)'")
+                throw CommandFailure.usage("a run is named by its id, 'latest', 'last-failed' or 'last-success', not '\(text)'")
             }
             return try await client.run(accountID: account, id: id)
         }

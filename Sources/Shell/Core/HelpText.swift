@@ -77,7 +77,7 @@ enum HelpText {
         case .project: return "project id or name"
         case .environment: return "environment id or name"
         case .job: return "job id or name"
-        case .run: return "run id, or latest / last-failed"
+        case .run: return "run id, or latest / last-failed / last-success"
         case .step: return "step index"
         case .artifactPath: return "artifact path, e.g. run_results.json"
         case .node: return "node name or unique id"

@@ -75,7 +75,7 @@ extension Session {
         return job.id
     }
 
-    /// The run named by `explicit` (an id, `latest` or `last-failed`), else the context's run.
+    /// The run named by `explicit` (an id, `latest`, `last-failed` or `last-success`), else the context's run.
     public func requireRun(_ explicit: String? = nil) async throws -> Int {
         if let explicit { return try await EntityResolver(session: self).run(explicit).id }
         guard let run = context.run else {
