@@ -46,29 +46,29 @@ struct APIAndQueryCommandTests {
     @Test("api PATH completes one segment at a time from the OpenAPI specs, the method's paths first")
     func apiPathCompletion() async throws {
         try await withShell { shell, _ in
-            let v3 = shell.complete("api GET /api/v3/accounts/{account}/")
+            let v3 = await shell.complete("api GET /api/v3/accounts/{account}/")
             #expect(v3.word == "/api/v3/accounts/{account}/")
             let projects = try #require(v3.items.first { $0.replacement == "/api/v3/accounts/{account}/projects/" }, "\(v3.items.map(\.replacement))")
             #expect(!projects.appendsSpace, "a folder of endpoints: TAB goes on")
             #expect(projects.display.hasPrefix("projects/  GET"))
             #expect(v3.items.allSatisfy { $0.replacement.hasPrefix("/api/v3/accounts/{account}/") })
 
-            let typed = shell.complete("api GET /api/v3/accounts/{account}/pro")
+            let typed = await shell.complete("api GET /api/v3/accounts/{account}/pro")
             #expect(!typed.items.isEmpty && typed.items.allSatisfy { $0.replacement.hasPrefix("/api/v3/accounts/{account}/pro") })
 
-            let posts = shell.complete("api POST /api/v2/accounts/{account}/jobs/{job}/").items
+            let posts = await shell.complete("api POST /api/v2/accounts/{account}/jobs/{job}/").items
             let firstOthers = posts.firstIndex { !$0.display.contains("POST") } ?? posts.count
             #expect(posts.prefix(firstOthers).contains { $0.replacement == "/api/v2/accounts/{account}/jobs/{job}/run/" }, "\(posts.map(\.display))")
             #expect(posts.dropFirst(firstOthers).allSatisfy { !$0.display.contains("POST") }, "POST paths first: \(posts.map(\.display))")
             let run = try #require(posts.first { $0.replacement == "/api/v2/accounts/{account}/jobs/{job}/run/" })
             #expect(run.appendsSpace, "an endpoint with nothing below it ends the word")
 
-            let start = shell.complete("api GET ").items.map(\.replacement)
+            let start = await shell.complete("api GET ").items.map(\.replacement)
             #expect(start == ["/api/"], "\(start)")
-            let concrete = shell.complete("api GET /api/v2/accounts/43/jo").items.map(\.replacement)
+            let concrete = await shell.complete("api GET /api/v2/accounts/43/jo").items.map(\.replacement)
             #expect(concrete == ["/api/v2/accounts/43/jobs/"], "typed ids are kept: \(concrete)")
-            #expect(shell.complete("help api /api/v2/accounts/{account}/jo").items.map(\.replacement) == ["/api/v2/accounts/{account}/jobs/"])
-            #expect(shell.complete("api G").items.map(\.replacement) == ["GET"])
+            #expect(await shell.complete("help api /api/v2/accounts/{account}/jo").items.map(\.replacement) == ["/api/v2/accounts/{account}/jobs/"])
+            #expect(await shell.complete("api G").items.map(\.replacement) == ["GET"])
         }
     }
 
@@ -198,11 +198,11 @@ struct APIAndQueryCommandTests {
     @Test("query <TAB> offers the named queries; their MODEL completes as a node")
     func queryCompletion() async throws {
         try await withShell { shell, _ in
-            #expect(shell.complete("query ").items.map(\.replacement) == ["lineage", "model-history", "stale-sources"])
-            #expect(shell.complete("query st").items.map(\.replacement) == ["stale-sources"])
-            #expect(shell.complete("cancel --all --status ").items.map(\.replacement) == ["queued", "starting", "running"])
-            #expect(shell.complete("project ").items.map(\.replacement).sorted() == ["create", "delete", "update"])
-            #expect(shell.complete("connection ").items.map(\.replacement).sorted() == ["create", "delete", "show", "update"])
+            #expect(await shell.complete("query ").items.map(\.replacement) == ["lineage", "model-history", "stale-sources"])
+            #expect(await shell.complete("query st").items.map(\.replacement) == ["stale-sources"])
+            #expect(await shell.complete("cancel --all --status ").items.map(\.replacement) == ["queued", "starting", "running"])
+            #expect(await shell.complete("project ").items.map(\.replacement).sorted() == ["create", "delete", "update"])
+            #expect(await shell.complete("connection ").items.map(\.replacement).sorted() == ["create", "delete", "show", "update"])
         }
     }
 }

@@ -25,10 +25,10 @@ struct CompletionFeedbackTests {
     }
 
     private func complete(_ shell: ShellHarness, _ text: String) async throws -> CompletionResult {
-        var result = shell.complete(text)
+        var result = await shell.complete(text)
         for _ in 0..<300 where result.items.isEmpty {  // the listing arriving is the event (up to 30 s on a loaded machine)
             try await Task.sleep(for: .milliseconds(100))
-            result = shell.complete(text)
+            result = await shell.complete(text)
         }
         return result
     }
@@ -45,11 +45,11 @@ struct CompletionFeedbackTests {
                     "\(top.items.map(\.replacement))")
             #expect(top.items.first { $0.replacement == "compiled/" }?.appendsSpace == false, "a folder is not the end of the word")
             #expect(top.items.first { $0.replacement == "manifest.json" }?.appendsSpace == true)
-            #expect(shell.complete("artifacts get comp").items.map(\.replacement) == ["compiled/"])
-            let models = shell.complete("artifacts get compiled/lumen_shop/models/")
+            #expect(await shell.complete("artifacts get comp").items.map(\.replacement) == ["compiled/"])
+            let models = await shell.complete("artifacts get compiled/lumen_shop/models/")
             #expect(models.items.map(\.replacement) == ["compiled/lumen_shop/models/marts/", "compiled/lumen_shop/models/staging/"])
             #expect(models.items.map(\.display) == ["marts/", "staging/"], "the list shows names within the folder")
-            let files = shell.complete("artifacts get run/lumen_shop/models/staging/model_3")
+            let files = await shell.complete("artifacts get run/lumen_shop/models/staging/model_3")
             #expect(files.items.map(\.replacement).allSatisfy { $0.hasPrefix("run/lumen_shop/models/staging/model_3") && $0.hasSuffix(".sql") })
             let expected = Self.manyArtifacts.filter { $0.hasPrefix("run/lumen_shop/models/staging/model_3") }
             #expect(files.items.map(\.replacement) == expected, "\(files.items.map(\.replacement))")
@@ -60,7 +60,7 @@ struct CompletionFeedbackTests {
         try await SandboxFixture.with(stepSeconds: 0.05) { fixture in
             fixture.server.faults.add(FaultRule(.slow(seconds: 3), times: 1, method: "GET", pathContains: "/jobs/"))
             let shell = fixture.shell()
-            let first = shell.complete("use job ")
+            let first = await shell.complete("use job ")
             #expect(first.items.isEmpty, "the first page takes 3 s")
             #expect(first.message?.hasPrefix("loading jobs from dbt Cloud…") == true, "\(first)")
             let later = try await complete(shell, "use job ")
@@ -74,10 +74,10 @@ struct CompletionFeedbackTests {
             fixture.server.faults.add(FaultRule(.respond(status: 404, json: #"{"status":{"code":404,"is_success":false,"user_message":"Not here."}}"#),
                                                 method: "GET", pathContains: "/runs/"))
             let shell = fixture.shell()
-            var result = shell.complete("use run ")
+            var result = await shell.complete("use run ")
             for _ in 0..<300 where result.message?.hasPrefix("cannot list") != true {  // the failure arriving is the event
                 try await Task.sleep(for: .milliseconds(100))
-                result = shell.complete("use run ")
+                result = await shell.complete("use run ")
             }
             #expect(result.items.isEmpty)
             #expect(result.message?.hasPrefix("cannot list runs: GET /api/v2/accounts/43/runs/") == true, "\(result)")

@@ -10,11 +10,11 @@ struct CompletionTests {
     /// (by design it waits only briefly), the next one finds them. Press TAB until items show
     /// (for up to 30 s: the listing arriving is the event; a loaded machine only delays it).
     func completeLive(_ shell: ShellHarness, _ text: String, tries: Int = 300) async throws -> CompletionResult {
-        var result = shell.complete(text)
+        var result = await shell.complete(text)
         var attempt = 1
         while result.items.isEmpty, attempt < tries {
             try await Task.sleep(for: .milliseconds(100))
-            result = shell.complete(text)
+            result = await shell.complete(text)
             attempt += 1
         }
         return result
@@ -22,47 +22,47 @@ struct CompletionTests {
 
     @Test func verbs() async throws {
         try await withShell { shell, _ in
-            #expect(shell.complete("he").items.map(\.replacement) == ["help"])
-            #expect(shell.complete("he").word == "he")
-            let all = shell.complete("").items.map(\.replacement)
+            #expect(await shell.complete("he").items.map(\.replacement) == ["help"])
+            #expect(await shell.complete("he").word == "he")
+            let all = await shell.complete("").items.map(\.replacement)
             for verb in ["use", "unuse", "context", "jobs", "runs", "run", "wait", "set", "help", "exit"] {
                 #expect(all.contains(verb), "'' offers \(verb)")
             }
-            #expect(shell.complete("ru").items.map(\.replacement).sorted() == ["run", "runs"])
-            #expect(shell.complete("zzz").items.isEmpty)
+            #expect(await shell.complete("ru").items.map(\.replacement).sorted() == ["run", "runs"])
+            #expect(await shell.complete("zzz").items.isEmpty)
             // After `;` a new command starts.
-            #expect(shell.complete("context; he").items.map(\.replacement) == ["help"])
-            #expect(shell.complete("help ru").items.map(\.replacement).sorted() == ["run", "runs"])
+            #expect(await shell.complete("context; he").items.map(\.replacement) == ["help"])
+            #expect(await shell.complete("help ru").items.map(\.replacement).sorted() == ["run", "runs"])
         }
     }
 
     @Test func settingsKeysAndValues() async throws {
         try await withShell { shell, _ in
-            #expect(shell.complete("set output ").items.map(\.replacement) == ["table", "json", "jsonl", "csv", "tsv", "markdown"])
-            #expect(shell.complete("set output j").items.map(\.replacement) == ["json", "jsonl"])
-            #expect(shell.complete("set errexit ").items.map(\.replacement) == ["on", "off"])
-            #expect(shell.complete("set ").items.map(\.replacement) == ["output", "color", "interval", "errexit", "pager", "readonly"])
-            #expect(shell.complete("set re").items.map(\.replacement) == ["readonly"])
+            #expect(await shell.complete("set output ").items.map(\.replacement) == ["table", "json", "jsonl", "csv", "tsv", "markdown"])
+            #expect(await shell.complete("set output j").items.map(\.replacement) == ["json", "jsonl"])
+            #expect(await shell.complete("set errexit ").items.map(\.replacement) == ["on", "off"])
+            #expect(await shell.complete("set ").items.map(\.replacement) == ["output", "color", "interval", "errexit", "pager", "readonly"])
+            #expect(await shell.complete("set re").items.map(\.replacement) == ["readonly"])
         }
     }
 
     @Test func flagsAndFlagValues() async throws {
         try await withShell { shell, _ in
-            #expect(shell.complete("runs --status ").items.map(\.replacement)
+            #expect(await shell.complete("runs --status ").items.map(\.replacement)
                     == ["queued", "starting", "running", "success", "error", "cancelled"])
-            #expect(shell.complete("runs --status er").items.map(\.replacement) == ["error"])
-            #expect(shell.complete("jobs --na").items.map(\.replacement) == ["--name"])
-            let runFlags = shell.complete("run --").items.map(\.replacement)
+            #expect(await shell.complete("runs --status er").items.map(\.replacement) == ["error"])
+            #expect(await shell.complete("jobs --na").items.map(\.replacement) == ["--name"])
+            let runFlags = await shell.complete("run --").items.map(\.replacement)
             #expect(runFlags.contains("--wait") && runFlags.contains("--git-branch") && runFlags.contains("--help"))
-            #expect(shell.complete("context --output ").items.map(\.replacement) == ["table", "json", "jsonl", "csv", "tsv", "markdown"])
+            #expect(await shell.complete("context --output ").items.map(\.replacement) == ["table", "json", "jsonl", "csv", "tsv", "markdown"])
         }
     }
 
     @Test func contextLevels() async throws {
         try await withShell { shell, _ in
-            #expect(shell.complete("use ").items.map(\.replacement) == ["account", "project", "environment", "job", "run"])
-            #expect(shell.complete("use j").items.map(\.replacement) == ["job"])
-            #expect(shell.complete("unuse p").items.map(\.replacement) == ["project"])
+            #expect(await shell.complete("use ").items.map(\.replacement) == ["account", "project", "environment", "job", "run"])
+            #expect(await shell.complete("use j").items.map(\.replacement) == ["job"])
+            #expect(await shell.complete("unuse p").items.map(\.replacement) == ["project"])
         }
     }
 
@@ -81,11 +81,11 @@ struct CompletionTests {
             let result = try await completeLive(shell, "use job Nigh")
             #expect(result.items.map(\.replacement) == ["43167"], "\(result)")
             #expect(result.word == "Nigh")
-            let lower = shell.complete("use job nigh")
+            let lower = await shell.complete("use job nigh")
             #expect(lower.items.map(\.replacement) == ["43167"], "names match in any case")
-            let byID = shell.complete("use job 4316")
+            let byID = await shell.complete("use job 4316")
             #expect(byID.items.map(\.replacement).sorted() == ["43167", "43168"])
-            let quoted = shell.complete("use job 'Hourly r")
+            let quoted = await shell.complete("use job 'Hourly r")
             #expect(quoted.items.map(\.replacement) == ["43168"], "\(quoted)")
             #expect(quoted.word == "'Hourly r")
         }
@@ -138,11 +138,11 @@ struct CompletionTests {
 
     @Test func subverbs() async throws {
         try await withShell { shell, _ in
-            let artifacts = shell.complete("artifacts ").items.map(\.replacement)
+            let artifacts = await shell.complete("artifacts ").items.map(\.replacement)
             #expect(artifacts == ["get"], "\(artifacts)")
-            let catalog = shell.complete("catalog ").items.map(\.replacement)
+            let catalog = await shell.complete("catalog ").items.map(\.replacement)
             #expect(Set(catalog) == ["browse", "show", "search"], "\(catalog)")
-            let job = shell.complete("job ").items.map(\.replacement)
+            let job = await shell.complete("job ").items.map(\.replacement)
             #expect(Set(job).isSuperset(of: ["export", "import"]), "\(job)")
         }
     }
@@ -154,7 +154,7 @@ struct CompletionTests {
                 let result = try await completeLive(shell, line)
                 #expect(result.items.map(\.replacement) == ["913", "912", "911", "910"], "\(line): \(result)")
             }
-            let cancelled = shell.complete("wait 912")
+            let cancelled = await shell.complete("wait 912")
             #expect(cancelled.items.first?.display.contains("cancelled") == true, "\(cancelled)")
         }
     }
@@ -163,16 +163,16 @@ struct CompletionTests {
         try await withShell { shell, _ in
             let entered = await shell.run("use run 902\ncatalog browse")
             #expect(entered.status == 0, "\(entered)")
-            #expect(shell.complete("").items.map(\.replacement).contains("nodes/"), "a level completes like a folder")
-            #expect(shell.complete("so").items.map(\.replacement) == ["sources/"])
+            #expect(await shell.complete("").items.map(\.replacement).contains("nodes/"), "a level completes like a folder")
+            #expect(await shell.complete("so").items.map(\.replacement) == ["sources/"])
             _ = await shell.run("nodes")
-            #expect(Set(shell.complete("").items.map(\.replacement)).isSuperset(of: ["warehouse/", "analytics/", "ls", "exit"]))
+            #expect(Set(await shell.complete("").items.map(\.replacement)).isSuperset(of: ["warehouse/", "analytics/", "ls", "exit"]))
             _ = await shell.run("warehouse\nstaging")
-            let models = shell.complete("stg_o").items.map(\.replacement)
+            let models = await shell.complete("stg_o").items.map(\.replacement)
             #expect(models == ["stg_orders"], "\(models)")
-            #expect(shell.complete("show stg_p").items.map(\.replacement).sorted() == ["stg_payments", "stg_products"])
+            #expect(await shell.complete("show stg_p").items.map(\.replacement).sorted() == ["stg_payments", "stg_products"])
             _ = await shell.run("exit")
-            #expect(shell.complete("he").items.map(\.replacement) == ["help"], "back to the shell's verbs")
+            #expect(await shell.complete("he").items.map(\.replacement) == ["help"], "back to the shell's verbs")
         }
     }
 
@@ -180,7 +180,7 @@ struct CompletionTests {
         try await withShell { shell, _ in
             _ = try await completeLive(shell, "use job ")
             // `use job Hourly re<TAB>`: the words after the level are one name (use accepts them unquoted).
-            let result = shell.complete("use job Hourly re")
+            let result = await shell.complete("use job Hourly re")
             #expect(result.items.map(\.replacement) == ["43168"], "offers jobs whose names contain 're': \(result.items.prefix(5).map(\.display))")
             #expect(result.word == "Hourly re", "the whole typed name is replaced: \(result.word)")
         }
@@ -188,8 +188,8 @@ struct CompletionTests {
 
     @Test func nothingAfterTheLastArgument() async throws {
         try await withShell { shell, _ in
-            #expect(shell.complete("context ").items.isEmpty)
-            #expect(shell.complete("nosuchverb ").items.isEmpty)
+            #expect(await shell.complete("context ").items.isEmpty)
+            #expect(await shell.complete("nosuchverb ").items.isEmpty)
         }
     }
 }

@@ -292,8 +292,8 @@ struct DebuggingCommandTests {
         try await withShell { shell, _ in
             #expect(await shell.run("use job 43201; use run last-success").status == 0)
             #expect(shell.context.run?.id == 946)
-            #expect(shell.complete("use run last-s").items.map(\.replacement) == ["last-success"])
-            #expect(Set(shell.complete("explain l").items.map(\.replacement)).isSuperset(of: ["latest", "last-failed", "last-success"]))
+            #expect(await shell.complete("use run last-s").items.map(\.replacement) == ["last-success"])
+            #expect(Set(await shell.complete("explain l").items.map(\.replacement)).isSuperset(of: ["latest", "last-failed", "last-success"]))
             let help = await shell.run("help use")
             #expect(help.stdout.contains("'use run last-success'"), "\(help)")
             let none = await shell.run("use job 43203; use run last-success")

@@ -187,13 +187,13 @@ struct ExpansionTests {
     @Test func completionSeesTheUnexpandedText() async throws {
         try await withShell { shell, _ in
             _ = await shell.run("use job 43167")
-            let flags = shell.complete("runs --job ${job} --st")
+            let flags = await shell.complete("runs --job ${job} --st")
             #expect(flags.items.map(\.replacement) == ["--status"], "\(flags)")
-            #expect(shell.complete("runs ${jo").word == "${jo")
-            #expect(shell.complete("show job ${jo").items.map(\.replacement) == ["${job}"])
+            #expect(await shell.complete("runs ${jo").word == "${jo")
+            #expect(await shell.complete("show job ${jo").items.map(\.replacement) == ["${job}"])
             _ = await shell.run("let model fct_orders")
-            #expect(shell.complete("sql $mo").items.map(\.replacement) == ["$model"])
-            #expect(shell.complete("echo ${").items.map(\.replacement) == ["${account}", "${project}", "${environment}", "${job}", "${model}"])
+            #expect(await shell.complete("sql $mo").items.map(\.replacement) == ["$model"])
+            #expect(await shell.complete("echo ${").items.map(\.replacement) == ["${account}", "${project}", "${environment}", "${job}", "${model}"])
         }
     }
 }
@@ -373,9 +373,9 @@ struct PipeAndRedirectionTests {
 
     @Test func completionAfterPipesAndRedirections() async throws {
         try await withShell { shell, _ in
-            #expect(shell.complete("runs | gr").items.isEmpty)
-            #expect(shell.complete("runs > ").items.isEmpty)
-            #expect(shell.complete("runs > x; con").items.map(\.replacement) == ["context", "connections", "connection"])
+            #expect(await shell.complete("runs | gr").items.isEmpty)
+            #expect(await shell.complete("runs > ").items.isEmpty)
+            #expect(await shell.complete("runs > x; con").items.map(\.replacement) == ["context", "connections", "connection"])
         }
     }
 }
@@ -446,8 +446,8 @@ struct WatchTests {
             let result = await shell.run("use job 43167; watch --count 1 runs --status error --json")
             #expect(result.status == 0, "\(result)")
             #expect(result.json?.arrayValue?.isEmpty == false, "\(result)")
-            #expect(shell.complete("watch runs --st").items.map(\.replacement) == ["--status"])
-            #expect(shell.complete("watch --count 2 con").items.map(\.replacement) == ["context", "connections", "connection"])
+            #expect(await shell.complete("watch runs --st").items.map(\.replacement) == ["--status"])
+            #expect(await shell.complete("watch --count 2 con").items.map(\.replacement) == ["context", "connections", "connection"])
         }
     }
 }
@@ -527,9 +527,9 @@ struct AliasTests {
     @Test func aliasesCompleteAndShowInHelp() async throws {
         try await withShell { shell, _ in
             _ = await shell.run("alias nightly 'use job 43167; runs'; alias r 'runs --limit 1'")
-            #expect(shell.complete("nig").items.map(\.replacement) == ["nightly"])
-            #expect(shell.complete("r --js").items.map(\.replacement) == ["--json"], "an alias completes as its command")
-            #expect(shell.complete("unalias n").items.map(\.replacement) == ["nightly"])
+            #expect(await shell.complete("nig").items.map(\.replacement) == ["nightly"])
+            #expect(await shell.complete("r --js").items.map(\.replacement) == ["--json"], "an alias completes as its command")
+            #expect(await shell.complete("unalias n").items.map(\.replacement) == ["nightly"])
             let help = await shell.run("help")
             #expect(help.stdout.contains("aliases:\n  nightly"), "\(help)")
             let one = await shell.run("help nightly")

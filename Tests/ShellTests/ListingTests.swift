@@ -136,7 +136,7 @@ struct ListingTests {
             #expect(result.stderr.contains("unknown status 'broken'"), "\(result)")
             let alias = await shell.run("runs --job 43167 --status failed")
             #expect(alias.stdout.firstColumn == ["902"], "'failed' is accepted for error: \(alias)")
-            let completion = shell.complete("runs --status ")
+            let completion = await shell.complete("runs --status ")
             #expect(completion.items.map(\.replacement) == ["queued", "starting", "running", "success", "error", "cancelled"])
         }
     }

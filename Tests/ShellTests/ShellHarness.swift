@@ -155,8 +155,14 @@ final class ShellHarness: Sendable {
         (requestView?.entries() ?? []).filter { (method == nil || $0.method == method) && (path.isEmpty || $0.path.contains(path)) }
     }
 
-    func complete(_ text: String) -> CompletionResult {
-        Completer(session: session).complete(text)
+    /// Completes on a thread of its own, as the line editor does: a listing miss waits up to its
+    /// short deadline for the network, which must not hold one of the cooperative pool's few
+    /// threads (the sandbox and the other tests in this process need them).
+    func complete(_ text: String) async -> CompletionResult {
+        let session = self.session
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Completer(session: session).complete(text)) }
+        }
     }
 }
 

@@ -48,7 +48,7 @@ public final class ListingCache: Sendable {
     public let timeToLive: TimeInterval
     private let entries = Mutex<[Key: Entry]>([:])
     /// Refreshes running, with when they started.
-    private let refreshing = Mutex<[Key: Date]>([:])
+    private let refreshing = Mutex<[Key: ContinuousClock.Instant]>([:])
     /// Why the last refresh of a key failed, until one succeeds.
     private let failures = Mutex<[Key: any Error]>([:])
 
@@ -78,7 +78,7 @@ public final class ListingCache: Sendable {
     public func refresh(_ key: Key, load: @escaping @Sendable () async throws -> [Item]) -> Task<Void, Never>? {
         let started = refreshing.withLock { running in
             guard running[key] == nil else { return false }
-            running[key] = Date()
+            running[key] = .now
             return true
         }
         guard started else { return nil }
@@ -94,7 +94,7 @@ public final class ListingCache: Sendable {
     }
 
     /// When the running refresh of `key` started; nil when none runs.
-    public func loadingSince(_ key: Key) -> Date? {
+    public func loadingSince(_ key: Key) -> ContinuousClock.Instant? {
         refreshing.withLock { $0[key] }
     }
 

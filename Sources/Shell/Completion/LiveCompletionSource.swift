@@ -23,7 +23,7 @@ struct LiveCompletionSource: CompletionSource {
     func message(for kind: ArgumentKind, session: Session) -> String? {
         guard session.services.client != nil, let key = ListingKeys.key(for: kind, context: session.context) else { return nil }
         if let since = session.listings.loadingSince(key) {
-            let seconds = max(0, Int(Date().timeIntervalSince(since).rounded(.down)))
+            let seconds = max(0, (ContinuousClock.now - since).components.seconds)
             return "loading \(key.noun) from dbt Cloud… \(seconds)s (TAB again to see them)"
         }
         guard let failure = session.listings.failure(for: key) else { return nil }
