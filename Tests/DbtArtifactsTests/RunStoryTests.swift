@@ -17,7 +17,7 @@ import Testing
         #expect(story.namedNode == "model.lumen_shop.fct_refunds")
         #expect(story.namedFile == "models/marts/finance/fct_refunds.sql")
         #expect(story.headline == "step 4 `dbt build` failed: dbt stopped before running anything: Model 'model.lumen_shop.fct_refunds' (models/marts/finance/fct_refunds.sql) depends on a node named 'stg_refunds' which was not found")
-        #expect(story.nextSteps == [.stepLog(step: 4), .lineage(node: "fct_refunds")])
+        #expect(story.nextSteps == [.stepLog(step: 4)], "no lineage: a parse error leaves no manifest.json to draw it from")
     }
 
     @Test func testStepFailureNamesTheTestsOfThatStepNotTheGreenRunStep() throws {
@@ -40,7 +40,7 @@ import Testing
         #expect(excerpt.reportedLine == 19)
         #expect(excerpt.lines.first { $0.isError }?.text == "where div0(refunded_usd, collected_usd) >= 0.2")
         #expect(failures[2].problem.failures == 641)
-        #expect(story.headline == "step 5 `dbt test` failed: 3 errors (2 test failure, 1 test error)")
+        #expect(story.headline == "step 5 `dbt test` failed: 3 errors (2 test failures, 1 test error)")
     }
 
     @Test func severalFailuresOfDifferentKindsAndTheSkipTree() throws {

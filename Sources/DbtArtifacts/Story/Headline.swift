@@ -71,7 +71,9 @@ enum Headline {
         guard !kinds.isEmpty else { return "" }
         let ordered = NodeErrorKind.allCases.compactMap { kind -> String? in
             let number = kinds.filter { $0 == kind }.count
-            return number == 0 ? nil : "\(number) \(kind.rawValue)"
+            guard number > 0 else { return nil }
+            // "2 database" reads as errors; "2 test failure" does not.
+            return kind.isTest ? count(number, kind.rawValue) : "\(number) \(kind.rawValue)"
         }
         return " (" + ordered.joined(separator: ", ") + ")"
     }

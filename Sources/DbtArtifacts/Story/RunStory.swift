@@ -266,7 +266,7 @@ public struct RunStory: Sendable, Encodable {
         headline = Headline.make(
             run: run, verdict: verdict, step: focus, errorLines: errorLines, nodes: nodes, logged: logged,
             freshness: freshness, unfinished: unfinished)
-        nextSteps = Self.nextSteps(verdict: verdict, step: focus, nodes: nodes, namedNode: named.node)
+        nextSteps = Self.nextSteps(verdict: verdict, step: focus, nodes: nodes)
     }
 
     // MARK: - Reading
@@ -360,7 +360,7 @@ public struct RunStory: Sendable, Encodable {
         return (node, file)
     }
 
-    private static func nextSteps(verdict: RunVerdict, step: StepFacts?, nodes: NodeFailures?, namedNode: String?) -> [NextStep] {
+    private static func nextSteps(verdict: RunVerdict, step: StepFacts?, nodes: NodeFailures?) -> [NextStep] {
         var steps: [NextStep] = []
         switch verdict {
         case .running:
@@ -382,8 +382,8 @@ public struct RunStory: Sendable, Encodable {
         case .succeeded, .queued:
             break
         default:
+            // No lineage here, even for the node a compile error names: dbt stopped before it wrote manifest.json.
             if let step { steps.append(.stepLog(step: step.index)) }
-            if verdict == .compile, let namedNode { steps.append(.lineage(node: NodeNames.shortName(namedNode))) }
         }
         return steps
     }

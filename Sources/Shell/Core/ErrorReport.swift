@@ -58,7 +58,7 @@ public enum ErrorReport {
         case is CancellationError:
             return CommandFailure("interrupted", exitCode: ExitCode.interrupted)
         case let api as DbtCloudError:
-            return CommandFailure(api.description, exitCode: exitCode(for: api.kind))
+            return CommandFailure(missingObject(api) ?? api.description, exitCode: exitCode(for: api.kind))
         case let artifact as ArtifactError:
             // Local files are reported as usage errors where they are read: this one came from dbt Cloud.
             return CommandFailure("dbt Cloud sent an unreadable artifact: \(artifact.description)", exitCode: ExitCode.network)
@@ -66,6 +66,17 @@ public enum ErrorReport {
             let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "unknown error"
             return CommandFailure("internal error (please report it): \(text)", exitCode: ExitCode.internalError)
         }
+    }
+
+    /// A 404 of `GET /api/v2/accounts/A/jobs/ID/` (or `runs/ID/`) in words: the id is wrong,
+    /// not the permissions dbt Cloud's message suggests.
+    static func missingObject(_ error: DbtCloudError) -> String? {
+        guard error.kind == .notFound, error.method == "GET", let path = error.path?.split(separator: "?").first else { return nil }
+        let parts = path.split(separator: "/")
+        guard parts.count == 6, parts[0] == "api", parts[1] == "v2", parts[2] == "accounts", let id = Int(parts[5]) else { return nil }
+        let kinds: [Substring: String] = ["jobs": "job", "runs": "run"]
+        guard let kind = kinds[parts[4]] else { return nil }
+        return "no \(kind) with id \(id) in this account (see '\(parts[4])')"
     }
 
     public static func exitCode(for kind: DbtCloudError.Kind) -> Int32 {
