@@ -37,6 +37,24 @@ struct TableLayoutTests {
         }
     }
 
+    @Test("the named Discovery queries at 60 columns: whole names and dates, the unique id goes first")
+    func namedQueriesAtSixty() async throws {
+        try await SandboxFixture.with { fixture in
+            let shell = Self.terminal(fixture, width: 60)
+            let stale = await shell.run("use job 43167; query stale-sources")
+            #expect(stale.status == 0 && stale.stdoutLines.allSatisfy { $0.count <= 60 }, "\(stale)")
+            #expect(stale.stdoutLines.first?.hasPrefix("SOURCE") == true && stale.stdoutLines.first?.contains("UNIQUE ID") == false, "\(stale.stdout)")
+            #expect(stale.stdoutLines.contains { $0.hasPrefix("erp.inventory_levels  ") }, "\(stale.stdout)")
+            let history = await shell.run("query model-history fct_orders --last 3")
+            let rows = history.stdoutLines.dropFirst()
+            #expect(history.status == 0 && rows.count == 3 && history.stdoutLines.allSatisfy { $0.count <= 60 }, "\(history)")
+            #expect(rows.allSatisfy { $0.range(of: #"2026-\d\d-\d\d \d\d:\d\d"#, options: .regularExpression) != nil }, "GENERATED is never cut: \(history.stdout)")
+            let lineage = await shell.run("query lineage int_customer_order_history")
+            #expect(lineage.status == 0 && lineage.stdoutLines.allSatisfy { $0.count <= 60 }, "\(lineage)")
+            #expect(lineage.stdoutLines.contains { $0.contains("  int_orders_enriched  ") }, "\(lineage.stdout)")
+        }
+    }
+
     @Test("jobs at 60 and 120 columns and through a pipe")
     func jobsAtWidths() async throws {
         try await SandboxFixture.with { fixture in

@@ -38,7 +38,12 @@ struct QueryModelHistoryCommand: ShellCommand {
         let uniqueID = try await client.modelUniqueID(environmentID: environmentID, model)
         let runs = try await client.modelHistoricalRuns(environmentID: environmentID, uniqueID: uniqueID, lastRunCount: last)
         try ListingOutput<ModelRun>(
-            columns: ["RUN", "JOB", "STATUS", "GENERATED", "TIME", "TESTS", "ERROR"], numeric: [0, 1, 4],
+            columns: [
+                Table.Column("RUN", alignment: .right, priority: 0, truncates: false),
+                Table.Column("JOB", alignment: .right, truncates: false), Table.Column("STATUS", priority: 0, truncates: false),
+                Table.Column("GENERATED", priority: 0, truncates: false), Table.Column("TIME", alignment: .right, truncates: false),
+                Table.Column("TESTS", priority: 2), Table.Column("ERROR", priority: 3),
+            ],
             row: { run in
                 [run.runID.map(String.init) ?? "", run.jobID.map(String.init) ?? "", run.status ?? "",
                  run.generatedAt.map(TimeText.short) ?? "", run.executionTime.map { String(format: "%.2fs", $0) } ?? "",
@@ -90,7 +95,11 @@ struct QueryLineageCommand: ShellCommand {
             + lineage.ancestors.filter { !parents.contains($0.uniqueID ?? "") }.map { Row(relation: "ancestor", node: $0) }
             + lineage.children.map { Row(relation: "child", node: $0) }
         try ListingOutput<Row>(
-            columns: ["RELATION", "TYPE", "NAME", "STATUS", "UNIQUE ID"], numeric: [],
+            columns: [
+                Table.Column("RELATION", priority: 0, truncates: false), Table.Column("TYPE", truncates: false),
+                Table.Column("NAME", priority: 0, minimumWidth: 20), Table.Column("STATUS", priority: 0, truncates: false),
+                Table.Column("UNIQUE ID", priority: 3),
+            ],
             row: { [$0.relation, $0.node.resourceType ?? "", $0.node.name ?? "", $0.node.status ?? "", $0.node.uniqueID ?? ""] },
             raw: \.json
         ).print(rows, output: output, session: session, emptyMessage: "\(uniqueID) has no parents or children in environment \(environmentID)",
@@ -111,7 +120,11 @@ struct QueryStaleSourcesCommand: ShellCommand {
         let environmentID = try await environment.id(for: Self.configuration.name, session: session)
         let sources = try await session.api().staleSources(environmentID: environmentID)
         try ListingOutput<StaleSource>(
-            columns: ["SOURCE", "STATUS", "LOADED AT", "AGE", "UNIQUE ID"], numeric: [3],
+            columns: [
+                Table.Column("SOURCE", priority: 0, minimumWidth: 20), Table.Column("STATUS", priority: 0, truncates: false),
+                Table.Column("LOADED AT", truncates: false), Table.Column("AGE", alignment: .right, truncates: false),
+                Table.Column("UNIQUE ID", priority: 3),
+            ],
             row: { source in
                 [[source.sourceName, source.name].compactMap { $0 }.joined(separator: "."), source.status,
                  source.maxLoadedAt.map(TimeText.short) ?? "", TimeText.duration(source.ageSeconds.flatMap { $0.isFinite && abs($0) < 1e12 ? $0 : nil }), source.uniqueID]

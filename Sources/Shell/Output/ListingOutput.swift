@@ -14,9 +14,15 @@ struct ListingOutput<Item> {
 
     /// Columns named by their headers (keys: the headers in snake_case), all of equal importance.
     init(columns: [String], numeric: Set<Int> = [0], row: @escaping (Item) -> [String], raw: @escaping (Item) -> JSONValue) {
-        self.fields = columns.enumerated().map { index, header in
-            DataField(header.lowercased().replacingOccurrences(of: " ", with: "_"),
-                      Table.Column(header, alignment: numeric.contains(index) ? .right : .left)) { item in
+        self.init(columns: columns.enumerated().map { index, header in
+            Table.Column(header, alignment: numeric.contains(index) ? .right : .left)
+        }, row: row, raw: raw)
+    }
+
+    /// Columns with their own importance and width rules (keys: the headers in snake_case).
+    init(columns: [Table.Column], row: @escaping (Item) -> [String], raw: @escaping (Item) -> JSONValue) {
+        self.fields = columns.enumerated().map { index, column in
+            DataField(column.header.lowercased().replacingOccurrences(of: " ", with: "_"), column) { item in
                 let cells = row(item)
                 return index < cells.count ? .string(cells[index]) : .null
             }

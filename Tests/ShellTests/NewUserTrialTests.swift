@@ -1,0 +1,47 @@
+import DbtCloud
+import Sandbox
+import Shell
+import Testing
+
+/// What a new user tripped over in the debugging story, tried on the demo's failure shapes.
+@Suite("A new user's trial: explain's next steps, unknown ids, counts", .sandbox())
+struct NewUserTrialTests {
+    @Test("every command explain suggests next works as typed (lineage was offered for a run without manifest.json)")
+    func explainsNextCommandsWork() async throws {
+        try await withShell { shell, _ in
+            for job in DemoWorld.shapeJobs {
+                let explained = await shell.run("explain \(job.runID) --json")
+                let next = explained.json?["next_commands"]?.arrayValue?.compactMap { $0["command"]?.stringValue } ?? []
+                #expect(explained.status == 0 && (!next.isEmpty || job.shape == "running"), "\(job.shape): \(explained)")
+                for command in next where !command.contains("--follow") {
+                    let result = await shell.run(command)
+                    #expect(result.status == 0, "\(job.shape): explain suggested '\(command)', which fails: \(result)")
+                }
+            }
+        }
+    }
+
+    @Test("a job or run id that does not exist is named, not a 404 about permissions")
+    func unknownJobAndRunIDsAreNamed() async throws {
+        try await withShell { shell, _ in
+            for (command, message) in [
+                ("use job 99999", "error: no job with id 99999 in this account (see 'jobs')"),
+                ("show job 99999", "error: no job with id 99999 in this account (see 'jobs')"),
+                ("explain 99999", "error: no run with id 99999 in this account (see 'runs')"),
+                ("use run 99999", "error: no run with id 99999 in this account (see 'runs')"),
+            ] {
+                let result = await shell.run(command)
+                #expect(result.status == 3, "\(command): \(result)")
+                #expect(result.stderrLines == [message], "\(command): \(result)")
+            }
+        }
+    }
+
+    @Test("explain counts test failures in the plural")
+    func explainPluralizesTestFailures() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("explain 963")
+            #expect(result.stdout.contains("step 5 `dbt test` failed: 3 errors (2 test failures, 1 test error)"), "\(result)")
+        }
+    }
+}
