@@ -51,7 +51,8 @@ struct TableLayoutTests {
             #expect(rows.allSatisfy { $0.range(of: #"2026-\d\d-\d\d \d\d:\d\d"#, options: .regularExpression) != nil }, "GENERATED is never cut: \(history.stdout)")
             let lineage = await shell.run("query lineage int_customer_order_history")
             #expect(lineage.status == 0 && lineage.stdoutLines.allSatisfy { $0.count <= 60 }, "\(lineage)")
-            #expect(lineage.stdoutLines.contains { $0.contains("  int_orders_enriched  ") }, "\(lineage.stdout)")
+            #expect(lineage.stdoutLines.contains { $0.contains("  int_payments_pivoted_to_orders  ") }, "\(lineage.stdout)")
+            #expect(lineage.stdoutLines.first?.contains("UNIQUE ID") == false, "a unique id cut to 'model.lu…' says nothing: \(lineage.stdout)")
         }
     }
 

@@ -98,7 +98,7 @@ struct QueryLineageCommand: ShellCommand {
             columns: [
                 Table.Column("RELATION", priority: 0, truncates: false), Table.Column("TYPE", truncates: false),
                 Table.Column("NAME", priority: 0, minimumWidth: 20), Table.Column("STATUS", priority: 0, truncates: false),
-                Table.Column("UNIQUE ID", priority: 3),
+                Table.Column("UNIQUE ID", priority: 3, minimumWidth: 30),
             ],
             row: { [$0.relation, $0.node.resourceType ?? "", $0.node.name ?? "", $0.node.status ?? "", $0.node.uniqueID ?? ""] },
             raw: \.json
@@ -123,7 +123,7 @@ struct QueryStaleSourcesCommand: ShellCommand {
             columns: [
                 Table.Column("SOURCE", priority: 0, minimumWidth: 20), Table.Column("STATUS", priority: 0, truncates: false),
                 Table.Column("LOADED AT", truncates: false), Table.Column("AGE", alignment: .right, truncates: false),
-                Table.Column("UNIQUE ID", priority: 3),
+                Table.Column("UNIQUE ID", priority: 3, minimumWidth: 30),
             ],
             row: { source in
                 [[source.sourceName, source.name].compactMap { $0 }.joined(separator: "."), source.status,
