@@ -37,6 +37,15 @@ struct NewUserTrialTests {
         }
     }
 
+    @Test("timeline names a streak of one run without 'the last 1 run'")
+    func timelineStreakOfOne() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("timeline int_customer_order_history --job 43167")
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderrLines == ["int_customer_order_history failed in the newest run that ran it (run 902); it passed in run 901"], "\(result)")
+        }
+    }
+
     @Test("explain counts test failures in the plural")
     func explainPluralizesTestFailures() async throws {
         try await withShell { shell, _ in

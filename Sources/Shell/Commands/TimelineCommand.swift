@@ -56,8 +56,10 @@ struct TimelineCommand: ShellCommand {
         guard let newest = known.first else { return "\(name) has no result in these runs" }
         let streak = known.prefix { $0.outcome == newest.outcome }
         let verb = newest.outcome == .passed ? "passed" : "failed"
-        var text = "\(name) \(verb) in the last \(streak.count) run\(streak.count == 1 ? "" : "s") that ran it"
-        if let start = streak.last { text += " (since run \(start.runID))" }
+        var text = "\(name) \(verb) in the newest run that ran it (run \(newest.runID))"
+        if streak.count > 1, let start = streak.last {
+            text = "\(name) \(verb) in the last \(streak.count) runs that ran it (since run \(start.runID))"
+        }
         if let before = known.dropFirst(streak.count).first {
             text += "; it \(before.outcome == .passed ? "passed" : "failed") in run \(before.runID)"
         }
