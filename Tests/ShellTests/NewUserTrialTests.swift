@@ -46,6 +46,17 @@ struct NewUserTrialTests {
         }
     }
 
+    @Test("with a job but no run in context, failures says how to pick the job's newest run")
+    func noRunWithAJobInContext() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("use job 43167; failures")
+            #expect(result.status == 2, "\(result)")
+            #expect(result.stderrLines == ["error: no run in context: 'use run latest' picks job 43167's newest; or 'use run ID', or pass a run id (see 'runs')"], "\(result)")
+            let picked = await shell.run("use run latest; failures")
+            #expect(picked.status == 0 && picked.stdout.contains("ERROR  model int_customer_order_history"), "\(picked)")
+        }
+    }
+
     @Test("explain counts test failures in the plural")
     func explainPluralizesTestFailures() async throws {
         try await withShell { shell, _ in

@@ -79,6 +79,9 @@ extension Session {
     public func requireRun(_ explicit: String? = nil) async throws -> Int {
         if let explicit { return try await EntityResolver(session: self).run(explicit).id }
         guard let run = context.run else {
+            if let job = context.job {
+                throw CommandFailure.usage("no run in context: 'use run latest' picks job \(job.id)'s newest; or 'use run ID', or pass a run id (see 'runs')")
+            }
             throw CommandFailure.usage("no run in context: 'use run ID', 'use run latest' or pass a run id (see 'runs')")
         }
         return run.id
