@@ -52,7 +52,7 @@ struct BulkCommandTests {
             #expect(fixture.writes(since: since).map { "\($0.method) \($0.path)" } == ["POST /api/v2/accounts/43/runs/\(hourly)/cancel/"])
             #expect(fixture.writes(since: since).first?.body == nil)
             #expect(one.stdout.tableRows.map { $0.split(separator: " ").map(String.init) } == [[String(hourly), "43168", "queued", "cancelled"]], "\(one)")
-            #expect(one.stderr.contains("1 queued runs of job 43168 to cancel:"), "the plan comes first: \(one)")
+            #expect(one.stderr.contains("1 queued run of job 43168 to cancel:"), "the plan comes first: \(one)")
             #expect(one.stderrLines.last == "1 cancelled (of 1 run)")
             let still = try await fixture.client.run(accountID: 43, id: nightly)
             #expect(still.status == .queued, "the other job's run is left alone")

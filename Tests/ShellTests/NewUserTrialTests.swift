@@ -57,6 +57,15 @@ struct NewUserTrialTests {
         }
     }
 
+    @Test("cancel --all --dry-run counts one run as one run")
+    func cancelDryRunOfOneRun() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("cancel --all --dry-run --job 43210")
+            #expect(result.status == 0 && result.stdout.tableRows.count == 1, "\(result)")
+            #expect(result.stderrLines == ["would cancel 1 queued, starting or running run of job 43210 (dry run: nothing was sent)"], "\(result)")
+        }
+    }
+
     @Test("explain counts test failures in the plural")
     func explainPluralizesTestFailures() async throws {
         try await withShell { shell, _ in

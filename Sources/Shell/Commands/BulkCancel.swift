@@ -32,7 +32,8 @@ struct BulkCancel {
         ).collect()
         let names = (statuses.isEmpty ? CancellableStatus.allCases : statuses).map(\.rawValue)
         let listed = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "") : names.joined()
-        let scope = listed + " runs" + (jobID.map { " of job \($0)" } ?? "")
+        let job = jobID.map { " of job \($0)" } ?? ""
+        let scope = listed + (runs.count == 1 ? " run" : " runs") + job
         guard !runs.isEmpty else {
             session.console.errorLine("no \(scope): nothing to cancel")
             return 0
