@@ -66,6 +66,22 @@ struct NewUserTrialTests {
         }
     }
 
+    @Test("job diff of an exported file without a job in context says to pass the job (not '--job', which it has not)")
+    func jobDiffOfAnExportWithoutContext() async throws {
+        try await withShell { shell, _ in
+            let scratch = try ScratchDirectory()
+            defer { scratch.remove() }
+            let file = scratch.path("nightly.json")
+            let exported = await shell.run("job export 43167 > \(file)")
+            #expect(exported.status == 0, "\(exported)")
+            let result = await shell.run("job diff \(file)")
+            #expect(result.status == 2, "\(result)")
+            #expect(result.stderrLines == ["error: job diff: \(file) names no job (no [[identifier]]); pass the job: 'job diff \(file) JOB', or 'use job ID'"], "\(result)")
+            let named = await shell.run("job diff \(file) 43167")
+            #expect(named.status == 0, "\(named)")
+        }
+    }
+
     @Test("explain counts test failures in the plural")
     func explainPluralizesTestFailures() async throws {
         try await withShell { shell, _ in

@@ -75,6 +75,9 @@ struct JobDiffCommand: ShellCommand {
                 guard declared.count == 1 else {
                     throw CommandFailure.usage("\(command): \(job.source) has no identifier; in a file of several jobs each needs one ([[name]] or a jobs: key)")
                 }
+                if jobRef == nil, session.context.job == nil {
+                    throw CommandFailure.usage("\(command): \(job.source) names no job (no [[identifier]]); pass the job: '\(command) \(file) JOB', or 'use job ID'")
+                }
                 match = try await client.job(accountID: account, id: try await session.requireJob(jobRef))
             } else {
                 match = nil
