@@ -21,14 +21,14 @@ struct NewUserTrialTests {
         }
     }
 
-    @Test("a job or run id that does not exist is named, not a 404 about permissions")
+    @Test("a job or run id that does not exist is named in the 404, not left to a message about permissions")
     func unknownJobAndRunIDsAreNamed() async throws {
         try await withShell { shell, _ in
             for (command, message) in [
-                ("use job 99999", "error: no job with id 99999 in this account (see 'jobs')"),
-                ("show job 99999", "error: no job with id 99999 in this account (see 'jobs')"),
-                ("explain 99999", "error: no run with id 99999 in this account (see 'runs')"),
-                ("use run 99999", "error: no run with id 99999 in this account (see 'runs')"),
+                ("use job 99999", "error: GET /api/v2/accounts/43/jobs/99999/: 404 no job with id 99999 that this token can see (see 'jobs')"),
+                ("show job 99999", "error: GET /api/v2/accounts/43/jobs/99999/: 404 no job with id 99999 that this token can see (see 'jobs')"),
+                ("explain 99999", "error: GET /api/v2/accounts/43/runs/99999/: 404 no run with id 99999 that this token can see (see 'runs')"),
+                ("use run 99999", "error: GET /api/v2/accounts/43/runs/99999/: 404 no run with id 99999 that this token can see (see 'runs')"),
             ] {
                 let result = await shell.run(command)
                 #expect(result.status == 3, "\(command): \(result)")
@@ -79,6 +79,15 @@ struct NewUserTrialTests {
             #expect(result.stderrLines == ["error: job diff: \(file) names no job (no [[identifier]]); pass the job: 'job diff \(file) JOB', or 'use job ID'"], "\(result)")
             let named = await shell.run("job diff \(file) 43167")
             #expect(named.status == 0, "\(named)")
+        }
+    }
+
+    @Test("job export without a job names its JOB argument, not a --job option it does not have")
+    func jobExportWithoutAJob() async throws {
+        try await withShell { shell, _ in
+            let result = await shell.run("job export")
+            #expect(result.status == 2, "\(result)")
+            #expect(result.stderrLines == ["error: no job in context: 'use job ID' or name the job: 'job export JOB' (see 'jobs')"], "\(result)")
         }
     }
 

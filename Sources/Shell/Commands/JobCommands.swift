@@ -17,7 +17,7 @@ struct JobExportCommand: ShellCommand {
     @Option("output-path", .file, short: "o", valueName: "FILE", help: "write to FILE instead of stdout") var outputPath: String?
 
     func run(in session: Session) async throws -> Int32 {
-        let jobID = try await session.requireJob(jobRef)
+        let jobID = try await session.requireJob(jobRef, naming: "name the job: '\(Self.configuration.name) JOB'")
         let job = try await session.api().job(accountID: try session.requireAccount(), id: jobID)
         let text = JobDefinition.portable(job.raw).prettyText + "\n"
         if let path = outputPath, path != "-" {
@@ -68,7 +68,7 @@ struct JobUpdateCommand: ShellCommand {
     func run(in session: Session) async throws -> Int32 {
         guard !assignments.isEmpty else { throw CommandFailure.usage("job update: nothing to change; give --set KEY=VALUE") }
         let account = try session.requireAccount()
-        let jobID = try await session.requireJob(jobRef)
+        let jobID = try await session.requireJob(jobRef, naming: "name the job: '\(Self.configuration.name) JOB'")
         var definition = try await session.api().job(accountID: account, id: jobID).raw
         for assignment in try Assignment.parse(assignments, command: "job update") {
             definition = try Self.assign(assignment.value, at: assignment.path, in: definition, fullKey: assignment.key)
@@ -117,7 +117,7 @@ struct JobDeleteCommand: ShellCommand {
         }
         let account = try session.requireAccount()
         try Confirmation.requireYesInScripts(yes, command: "job delete", session: session)
-        let jobID = try await session.requireJob(jobRef)
+        let jobID = try await session.requireJob(jobRef, naming: "name the job: '\(Self.configuration.name) JOB'")
         if !yes {
             let job = try await session.api().job(accountID: account, id: jobID)
             let name = VisibleControls.escaping(job.name ?? "", .singleLine)

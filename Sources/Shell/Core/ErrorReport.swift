@@ -68,15 +68,15 @@ public enum ErrorReport {
         }
     }
 
-    /// A 404 of `GET /api/v2/accounts/A/jobs/ID/` (or `runs/ID/`) in words: the id is wrong,
-    /// not the permissions dbt Cloud's message suggests.
+    /// A 404 of `GET /api/v2/accounts/A/jobs/ID/` (or `runs/ID/`) in words: no such id for this
+    /// token, rather than dbt Cloud's vague "check that you have the proper permissions".
     static func missingObject(_ error: DbtCloudError) -> String? {
         guard error.kind == .notFound, error.method == "GET", let path = error.path?.split(separator: "?").first else { return nil }
         let parts = path.split(separator: "/")
         guard parts.count == 6, parts[0] == "api", parts[1] == "v2", parts[2] == "accounts", let id = Int(parts[5]) else { return nil }
         let kinds: [Substring: String] = ["jobs": "job", "runs": "run"]
         guard let kind = kinds[parts[4]] else { return nil }
-        return "no \(kind) with id \(id) in this account (see '\(parts[4])')"
+        return "GET \(path): 404 no \(kind) with id \(id) that this token can see (see '\(parts[4])')"
     }
 
     public static func exitCode(for kind: DbtCloudError.Kind) -> Int32 {

@@ -69,9 +69,10 @@ extension Session {
         return account.id
     }
 
-    public func requireJob(_ explicit: String? = nil) async throws -> Int {
+    /// `naming` is how the command takes a job: an option (`--job J`) or an argument (`job export JOB`).
+    public func requireJob(_ explicit: String? = nil, naming: String = "pass --job") async throws -> Int {
         if let explicit { return try await EntityResolver(session: self).job(explicit).id }
-        guard let job = context.job else { throw CommandFailure.usage("no job in context: 'use job ID' or pass --job (see 'jobs')") }
+        guard let job = context.job else { throw CommandFailure.usage("no job in context: 'use job ID' or \(naming) (see 'jobs')") }
         return job.id
     }
 
