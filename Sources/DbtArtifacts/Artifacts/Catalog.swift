@@ -164,12 +164,7 @@ public struct Catalog: Sendable {
     }
 
     private static func readTableMetadata(_ scanner: inout JSONScanner, into entry: inout CatalogEntry) throws(JSONScanError) {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return
-        }
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "type") {
                 entry.tableType = try scanner.readOptionalString()
             } else if scanner.key(key, is: "database") {
