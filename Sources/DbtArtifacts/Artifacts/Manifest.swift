@@ -415,21 +415,16 @@ public struct Manifest: Sendable {
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             var column = ManifestColumn(name: scanner.string(of: key))
-            if try scanner.peek() == UInt8(ascii: "{") {
-                try scanner.beginObject()
-                while let field = try scanner.nextKey() {
-                    if scanner.key(field, is: "name") {
-                        column.name = try scanner.readOptionalString() ?? column.name
-                    } else if scanner.key(field, is: "description") {
-                        column.description = try scanner.readOptionalString()
-                    } else if scanner.key(field, is: "data_type") {
-                        column.dataType = try scanner.readOptionalString()
-                    } else {
-                        try scanner.skipValue()
-                    }
+            try scanner.readObject { scanner, field throws(JSONScanError) in
+                if scanner.key(field, is: "name") {
+                    column.name = try scanner.readOptionalString() ?? column.name
+                } else if scanner.key(field, is: "description") {
+                    column.description = try scanner.readOptionalString()
+                } else if scanner.key(field, is: "data_type") {
+                    column.dataType = try scanner.readOptionalString()
+                } else {
+                    try scanner.skipValue()
                 }
-            } else {
-                try scanner.skipValue()
             }
             columns.append(column)
         }
