@@ -21,10 +21,12 @@ for arg in "$@"; do
 done
 
 # One product per call: with several --product flags SwiftPM builds only the last.
-echo "building release: dbtsh, dbtsh-bench…" >&2
-swift build -c release --product dbtsh >&2
-swift build -c release --product dbtsh-bench >&2
-bin="$(swift build -c release --show-bin-path)"
+# RELEASE_FLAGS as `make install` builds (default: the Swift runtime linked in statically).
+release_flags=(${RELEASE_FLAGS---static-swift-stdlib})
+echo "building release (${release_flags[*]:-dynamic}): dbtsh, dbtsh-bench…" >&2
+swift build -c release ${release_flags[@]+"${release_flags[@]}"} --product dbtsh >&2
+swift build -c release ${release_flags[@]+"${release_flags[@]}"} --product dbtsh-bench >&2
+bin="$(swift build -c release ${release_flags[@]+"${release_flags[@]}"} --show-bin-path)"
 
 if [ "$with_cli" = 1 ]; then
   venv="${XDG_CACHE_HOME:-$HOME/.cache}/dbtsh-bench/venv"

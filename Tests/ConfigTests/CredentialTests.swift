@@ -249,11 +249,11 @@ private struct FakeFiles: Sendable {
             """
         let files = [
             dbtCloudPath: ConfigFileContents(text: dbtCloudYAML, permissions: 0o600),
-            "/work/lumen_shop/dbt_project.yml": ConfigFileContents(text: project, permissions: 0o644),
+            "/home/analyst/lumen_shop/dbt_project.yml": ConfigFileContents(text: project, permissions: 0o644),
         ]
         let inProject = CredentialResolver(
             flags: CredentialFlags(), environment: [:], homeDirectory: home,
-            workingDirectory: URL(fileURLWithPath: "/work/lumen_shop"), readFile: FakeFiles(files: files).reader())
+            workingDirectory: URL(fileURLWithPath: "/home/analyst/lumen_shop"), readFile: FakeFiles(files: files).reader())
         let settings = try inProject.resolve()
         #expect(settings.projectID == 444)
         #expect(settings.sources["project"] == .dbtProjectYAML(file: "./dbt_project.yml"))
@@ -263,7 +263,7 @@ private struct FakeFiles: Sendable {
         // The environment names the project first; elsewhere the active project stands.
         let byEnvironment = CredentialResolver(
             flags: CredentialFlags(), environment: ["DBT_CLOUD_PROJECT_ID": "555"], homeDirectory: home,
-            workingDirectory: URL(fileURLWithPath: "/work/lumen_shop"), readFile: FakeFiles(files: files).reader())
+            workingDirectory: URL(fileURLWithPath: "/home/analyst/lumen_shop"), readFile: FakeFiles(files: files).reader())
         #expect(try byEnvironment.resolve().token == APIToken("yaml-token-555"))
         #expect(try resolver(files: files).resolve().projectID == 555)
     }

@@ -16,12 +16,7 @@ public struct ArtifactMetadata: Sendable, Encodable, Equatable {
 
     static func read(_ scanner: inout JSONScanner) throws(JSONScanError) -> ArtifactMetadata {
         var metadata = ArtifactMetadata()
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return metadata
-        }
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "dbt_schema_version") {
                 metadata.schemaVersion = try scanner.readOptionalString()
             } else if scanner.key(key, is: "dbt_version") {
@@ -39,6 +34,12 @@ public struct ArtifactMetadata: Sendable, Encodable, Equatable {
             }
         }
         return metadata
+    }
+
+    /// Why an artifact has no `results`: it is another kind of artifact, or they are missing.
+    func missingResults(expected: ArtifactKind) -> ArtifactError {
+        if let kind, kind != expected { return .wrongKind(expected: expected, found: kind) }
+        return .missingField(expected, field: "results")
     }
 
     /// Throws when `metadata` names another artifact kind than `expected`.

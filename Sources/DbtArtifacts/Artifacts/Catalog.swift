@@ -164,12 +164,7 @@ public struct Catalog: Sendable {
     }
 
     private static func readTableMetadata(_ scanner: inout JSONScanner, into entry: inout CatalogEntry) throws(JSONScanError) {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return
-        }
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "type") {
                 entry.tableType = try scanner.readOptionalString()
             } else if scanner.key(key, is: "database") {
@@ -194,13 +189,7 @@ public struct Catalog: Sendable {
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             var column = CatalogColumn(name: scanner.string(of: key))
-            guard try scanner.peek() == UInt8(ascii: "{") else {
-                try scanner.skipValue()
-                columns.append(column)
-                continue
-            }
-            try scanner.beginObject()
-            while let field = try scanner.nextKey() {
+            try scanner.readObject { scanner, field throws(JSONScanError) in
                 if scanner.key(field, is: "name") {
                     column.name = try scanner.readOptionalString() ?? column.name
                 } else if scanner.key(field, is: "type") {
@@ -224,12 +213,7 @@ public struct Catalog: Sendable {
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             var stat = CatalogStat(id: scanner.string(of: key), include: false)
-            guard try scanner.peek() == UInt8(ascii: "{") else {
-                try scanner.skipValue()
-                continue
-            }
-            try scanner.beginObject()
-            while let field = try scanner.nextKey() {
+            let isObject = try scanner.readObject { scanner, field throws(JSONScanError) in
                 if scanner.key(field, is: "id") {
                     stat.id = try scanner.readOptionalString() ?? stat.id
                 } else if scanner.key(field, is: "label") {
@@ -244,7 +228,7 @@ public struct Catalog: Sendable {
                     try scanner.skipValue()
                 }
             }
-            stats.append(stat)
+            if isObject { stats.append(stat) }
         }
         return stats
     }

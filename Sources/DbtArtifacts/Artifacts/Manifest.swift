@@ -361,12 +361,7 @@ public struct Manifest: Sendable {
     }
 
     private static func readConfig(_ scanner: inout JSONScanner, into node: inout ManifestNode) throws(JSONScanError) {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return
-        }
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "materialized") {
                 node.materialized = try scanner.readOptionalString()
             } else if scanner.key(key, is: "severity") {
@@ -378,13 +373,8 @@ public struct Manifest: Sendable {
     }
 
     private static func readHasFreshnessCheck(_ scanner: inout JSONScanner) throws(JSONScanError) -> Bool {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return false
-        }
         var configured = false
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "warn_after") || scanner.key(key, is: "error_after") {
                 configured = try readPeriodCount(&scanner) != nil || configured
             } else {
@@ -396,13 +386,8 @@ public struct Manifest: Sendable {
 
     /// `count` of a `{"count": 12, "period": "hour"}` object; nil for null or a null count.
     private static func readPeriodCount(_ scanner: inout JSONScanner) throws(JSONScanError) -> Int? {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return nil
-        }
         var count: Int?
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "count") {
                 count = try scanner.readOptionalInt()
             } else {
@@ -413,13 +398,8 @@ public struct Manifest: Sendable {
     }
 
     private static func readTestName(_ scanner: inout JSONScanner) throws(JSONScanError) -> String? {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return nil
-        }
         var name: String?
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "name") {
                 name = try scanner.readOptionalString()
             } else {
@@ -435,21 +415,16 @@ public struct Manifest: Sendable {
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             var column = ManifestColumn(name: scanner.string(of: key))
-            if try scanner.peek() == UInt8(ascii: "{") {
-                try scanner.beginObject()
-                while let field = try scanner.nextKey() {
-                    if scanner.key(field, is: "name") {
-                        column.name = try scanner.readOptionalString() ?? column.name
-                    } else if scanner.key(field, is: "description") {
-                        column.description = try scanner.readOptionalString()
-                    } else if scanner.key(field, is: "data_type") {
-                        column.dataType = try scanner.readOptionalString()
-                    } else {
-                        try scanner.skipValue()
-                    }
+            try scanner.readObject { scanner, field throws(JSONScanError) in
+                if scanner.key(field, is: "name") {
+                    column.name = try scanner.readOptionalString() ?? column.name
+                } else if scanner.key(field, is: "description") {
+                    column.description = try scanner.readOptionalString()
+                } else if scanner.key(field, is: "data_type") {
+                    column.dataType = try scanner.readOptionalString()
+                } else {
+                    try scanner.skipValue()
                 }
-            } else {
-                try scanner.skipValue()
             }
             columns.append(column)
         }

@@ -118,10 +118,7 @@ public struct RunResults: Sendable {
                     try scanner.skipValue()
                 }
             }
-            guard let results else {
-                if let kind = metadata.kind, kind != .runResults { throw ArtifactError.wrongKind(expected: .runResults, found: kind) }
-                throw ArtifactError.missingField(.runResults, field: "results")
-            }
+            guard let results else { throw metadata.missingResults(expected: .runResults) }
             return RunResults(
                 metadata: metadata, which: which, invocationCommand: invocationCommand,
                 elapsedTime: elapsedTime, results: results, data: data
@@ -146,14 +143,9 @@ public struct RunResults: Sendable {
     }
 
     private static func readArgs(_ scanner: inout JSONScanner) throws(JSONScanError) -> (String?, String?) {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return (nil, nil)
-        }
         var which: String?
         var command: String?
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "which") {
                 which = try scanner.readOptionalString()
             } else if scanner.key(key, is: "invocation_command") {
@@ -175,13 +167,8 @@ public struct RunResults: Sendable {
     }
 
     private static func readResult(_ scanner: inout JSONScanner) throws(JSONScanError) -> NodeResult? {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return nil
-        }
         var result = NodeResult(uniqueID: "", status: NodeStatus(""))
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "unique_id") {
                 result.uniqueID = try scanner.readOptionalString() ?? ""
             } else if scanner.key(key, is: "status") {
@@ -214,14 +201,9 @@ public struct RunResults: Sendable {
     }
 
     private static func readAdapterResponse(_ scanner: inout JSONScanner) throws(JSONScanError) -> (String?, Int?) {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return (nil, nil)
-        }
         var message: String?
         var rows: Int?
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "_message") {
                 message = try scanner.readOptionalString()
             } else if scanner.key(key, is: "rows_affected") {
@@ -253,12 +235,7 @@ public struct RunResults: Sendable {
         var completed: String?
         try scanner.beginArray()
         while try scanner.nextElement() {
-            guard try scanner.peek() == UInt8(ascii: "{") else {
-                try scanner.skipValue()
-                continue
-            }
-            try scanner.beginObject()
-            while let key = try scanner.nextKey() {
+            try scanner.readObject { scanner, key throws(JSONScanError) in
                 if scanner.key(key, is: "started_at") {
                     let value = try scanner.readOptionalString()
                     if started == nil { started = value }

@@ -90,10 +90,7 @@ public struct SourceFreshness: Sendable, Encodable {
                     try scanner.skipValue()
                 }
             }
-            guard let results else {
-                if let kind = metadata.kind, kind != .sources { throw ArtifactError.wrongKind(expected: .sources, found: kind) }
-                throw ArtifactError.missingField(.sources, field: "results")
-            }
+            guard let results else { throw metadata.missingResults(expected: .sources) }
             return SourceFreshness(metadata: metadata, elapsedTime: elapsed, results: results)
         }
     }
@@ -102,13 +99,8 @@ public struct SourceFreshness: Sendable, Encodable {
         var results: [FreshnessResult] = []
         try scanner.beginArray()
         while try scanner.nextElement() {
-            guard try scanner.peek() == UInt8(ascii: "{") else {
-                try scanner.skipValue()
-                continue
-            }
             var result = FreshnessResult(uniqueID: "", status: NodeStatus(""))
-            try scanner.beginObject()
-            while let key = try scanner.nextKey() {
+            try scanner.readObject { scanner, key throws(JSONScanError) in
                 if scanner.key(key, is: "unique_id") {
                     result.uniqueID = try scanner.readOptionalString() ?? ""
                 } else if scanner.key(key, is: "status") {
@@ -135,14 +127,9 @@ public struct SourceFreshness: Sendable, Encodable {
     }
 
     private static func readCriteria(_ scanner: inout JSONScanner) throws(JSONScanError) -> (String?, String?) {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return (nil, nil)
-        }
         var warn: String?
         var error: String?
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "warn_after") {
                 warn = try readPeriod(&scanner)
             } else if scanner.key(key, is: "error_after") {
@@ -155,14 +142,9 @@ public struct SourceFreshness: Sendable, Encodable {
     }
 
     private static func readPeriod(_ scanner: inout JSONScanner) throws(JSONScanError) -> String? {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return nil
-        }
         var count: Int?
         var period: String?
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             if scanner.key(key, is: "count") {
                 count = try scanner.readOptionalInt()
             } else if scanner.key(key, is: "period") {

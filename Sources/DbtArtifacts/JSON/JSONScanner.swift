@@ -100,6 +100,19 @@ struct JSONScanner {
         return key
     }
 
+    /// Reads an object key by key: `member` reads (or skips) the value of each key. Any other
+    /// value is skipped and the result is false.
+    @discardableResult
+    mutating func readObject(_ member: (inout JSONScanner, JSONKey) throws(JSONScanError) -> Void) throws(JSONScanError) -> Bool {
+        guard try peek() == UInt8(ascii: "{") else {
+            try skipValue()
+            return false
+        }
+        try beginObject()
+        while let key = try nextKey() { try member(&self, key) }
+        return true
+    }
+
     /// Starts an array; pair with `nextElement()` until it returns false.
     mutating func beginArray() throws(JSONScanError) {
         try expect(UInt8(ascii: "["))

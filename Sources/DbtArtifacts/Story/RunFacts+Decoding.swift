@@ -32,14 +32,9 @@ enum RunJSON {
     }
 
     static func readRun(_ scanner: inout JSONScanner) throws(JSONScanError) -> RunFacts? {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return nil
-        }
         var id: Int?
         var run = RunFacts(id: 0, status: .unknown(0))
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             switch scanner.string(of: key) {
             case "id": id = try scanner.readOptionalInt()
             case "job_definition_id": run.jobID = try scanner.readOptionalInt() ?? run.jobID
@@ -79,16 +74,11 @@ enum RunJSON {
     }
 
     private static func readStep(_ scanner: inout JSONScanner) throws(JSONScanError) -> StepFacts? {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return nil
-        }
         var index: Int?
         var step = StepFacts(index: 0, name: "", status: .unknown(0))
         var truncated: String?
         var full: String?
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             switch scanner.string(of: key) {
             case "index": index = try scanner.readOptionalInt()
             case "id": step.id = try scanner.readOptionalInt()
@@ -110,27 +100,22 @@ enum RunJSON {
     }
 
     private static func readJob(_ scanner: inout JSONScanner) throws(JSONScanError) -> JobSettingsFacts? {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return nil
-        }
         var job = JobSettingsFacts()
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        let isObject = try scanner.readObject { scanner, key throws(JSONScanError) in
             switch scanner.string(of: key) {
             case "execute_steps": job.executeSteps = try scanner.readStringArray()
             case "generate_docs": job.generateDocs = try scanner.readOptionalBool()
             case "settings":
-                try readObject(&scanner) { scanner, name throws(JSONScanError) in
-                    switch name {
+                try scanner.readObject { scanner, key throws(JSONScanError) in
+                    switch scanner.string(of: key) {
                     case "threads": job.threads = try scanner.readOptionalInt()
                     case "target_name": job.targetName = try scanner.readOptionalString()
                     default: try scanner.skipValue()
                     }
                 }
             case "execution":
-                try readObject(&scanner) { scanner, name throws(JSONScanError) in
-                    if name == "timeout_seconds" {
+                try scanner.readObject { scanner, key throws(JSONScanError) in
+                    if scanner.string(of: key) == "timeout_seconds" {
                         job.timeoutSeconds = try scanner.readOptionalInt()
                     } else {
                         try scanner.skipValue()
@@ -139,17 +124,12 @@ enum RunJSON {
             default: try scanner.skipValue()
             }
         }
-        return job
+        return isObject ? job : nil
     }
 
     private static func readTrigger(_ scanner: inout JSONScanner) throws(JSONScanError) -> JobSettingsFacts? {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return nil
-        }
         var overrides = JobSettingsFacts()
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
+        try scanner.readObject { scanner, key throws(JSONScanError) in
             switch scanner.string(of: key) {
             case "steps_override":
                 let steps = try scanner.readStringArray()
@@ -162,19 +142,6 @@ enum RunJSON {
             }
         }
         return overrides == JobSettingsFacts() ? nil : overrides
-    }
-
-    private static func readObject(
-        _ scanner: inout JSONScanner, _ field: (inout JSONScanner, String) throws(JSONScanError) -> Void
-    ) throws(JSONScanError) {
-        guard try scanner.peek() == UInt8(ascii: "{") else {
-            try scanner.skipValue()
-            return
-        }
-        try scanner.beginObject()
-        while let key = try scanner.nextKey() {
-            try field(&scanner, scanner.string(of: key))
-        }
     }
 }
 

@@ -33,14 +33,7 @@ extension SandboxAPI {
     func createProject(_ request: APIRequest) -> APIResponse {
         guard let body = request.jsonObjectBody() else { return Envelope.badRequest("The request body must be a JSON object.") }
         return world.withLock { world in
-            var check = FieldCheck(body)
-            check.requireString("name")
-            check.accountMatches()
-            check.oneOf("type", [.int(0), .int(1)])
-            check.oneOf("state", [.int(1)])
-            check.references("connection_id", in: world.connections)
-            check.references("repository_id", in: world.repositories)
-            if let problem = check.response { return problem }
+            if let problem = Self.checkProject(body, id: nil, world: world) { return problem }
             let now = WireFormat.isoTimestamp(Date())
             let id = Self.nextID(world.projects, floor: 100)
             var project = DemoSeed.project(
@@ -63,15 +56,7 @@ extension SandboxAPI {
         guard let body = request.jsonObjectBody() else { return Envelope.badRequest("The request body must be a JSON object.") }
         return world.withLock { world in
             guard let index = Self.activeIndex(of: rawID, in: world.projects) else { return Envelope.notFoundPermissions }
-            var check = FieldCheck(body)
-            check.idMatches(rawID)
-            check.requireString("name")
-            check.accountMatches()
-            check.oneOf("type", [.int(0), .int(1)])
-            check.oneOf("state", [.int(1)])
-            check.references("connection_id", in: world.connections)
-            check.references("repository_id", in: world.repositories)
-            if let problem = check.response { return problem }
+            if let problem = Self.checkProject(body, id: rawID, world: world) { return problem }
             var project = Self.overlay(
                 world.projects[index], with: body,
                 keeping: ["id", "account_id", "created_at", "updated_at", "connection", "repository", "state"])
@@ -90,6 +75,19 @@ extension SandboxAPI {
             world.auditLogs.append(Self.auditEvent("project.Deleted", "Project deleted", name: project["name"], world: world))
             return Envelope.success(project)
         }
+    }
+
+    /// The checks of a project's create (`id` nil) or replace.
+    private static func checkProject(_ body: JSONValue, id rawID: String?, world: WorldState) -> APIResponse? {
+        var check = FieldCheck(body)
+        if let rawID { check.idMatches(rawID) }
+        check.requireString("name")
+        check.accountMatches()
+        check.oneOf("type", [.int(0), .int(1)])
+        check.oneOf("state", [.int(1)])
+        check.references("connection_id", in: world.connections)
+        check.references("repository_id", in: world.repositories)
+        return check.response
     }
 
     private static func linkProject(_ project: JSONValue, world: WorldState) -> JSONValue {

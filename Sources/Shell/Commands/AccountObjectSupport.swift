@@ -80,6 +80,85 @@ enum AccountObjectReport {
     }
 }
 
+/// A project, an environment or a connection as dbt Cloud returns it.
+protocol AccountObjectRecord {
+    var id: Int { get }
+    var name: String? { get }
+    var raw: JSONValue { get }
+}
+
+extension Project: AccountObjectRecord {}
+extension Environment: AccountObjectRecord {}
+extension Connection: AccountObjectRecord {}
+
+/// The steps `project|environment|connection create|update|delete` share, in their order: check
+/// the input, refuse a script without `--yes`, (the command finds the object,) ask, send, report.
+struct AccountObjectWrite {
+    let kind: AccountObjectKind
+    let command: String
+    let yes: Bool
+    let session: Session
+
+    /// The account and the definition to create, checked before anything is sent.
+    func checkedDefinition(_ options: DefinitionOptions, adjusting adjust: (JSONValue) -> JSONValue = { $0 }) throws
+        -> (account: Int, definition: JSONValue) {
+        let account = try session.requireAccount()
+        let definition = adjust(try options.definition(for: command, session: session))
+        _ = try kind.createBody(from: definition, accountID: account)
+        try Confirmation.requireYesInScripts(yes, command: command, session: session)
+        return (account, definition)
+    }
+
+    /// The account and the changes to make, checked before anything is sent.
+    func checkedChanges(_ options: DefinitionOptions) throws -> (account: Int, changes: [String: JSONValue]) {
+        let account = try session.requireAccount()
+        let changes = try options.changes(for: command, kind: kind, session: session)
+        try Confirmation.requireYesInScripts(yes, command: command, session: session)
+        return (account, changes)
+    }
+
+    /// The account to delete from, checked before anything is sent.
+    func checkedAccount() throws -> Int {
+        let account = try session.requireAccount()
+        try Confirmation.requireYesInScripts(yes, command: command, session: session)
+        return account
+    }
+
+    func create(asking question: String, output: OutputOptions, send: () async throws -> some AccountObjectRecord) async throws -> Int32 {
+        guard Confirmation.granted(question, yes: yes, session: session) else {
+            return AccountObjectReport.declined("created", session: session)
+        }
+        let record = try await send()
+        try AccountObjectReport.created(.init(kind: kind, id: record.id, name: record.name), raw: record.raw,
+                                        output: output, command: command, session: session)
+        return 0
+    }
+
+    /// Shows how `changes` differ from `live`, asks, and sends them.
+    func update(_ live: some AccountObjectRecord, with changes: [String: JSONValue], output: OutputOptions,
+                send: () async throws -> some AccountObjectRecord) async throws -> Int32 {
+        let target = AccountObjectTarget(kind: kind, id: live.id, name: live.name)
+        guard AccountObjectReport.showChanges(ChangeLines.changes(of: live.raw, to: changes), of: target, session: session) else { return 0 }
+        guard Confirmation.granted("update \(target.label)?", yes: yes, session: session) else {
+            return AccountObjectReport.declined("updated", session: session)
+        }
+        let record = try await send()
+        try AccountObjectReport.updated(target, raw: record.raw, output: output, command: command, session: session)
+        return 0
+    }
+
+    /// Asks `delete TARGET` followed by `where` (`" of project 7"`), then sends the delete.
+    func delete(_ entry: ShellContext.Entry, where place: String = "", send: () async throws -> Void) async throws -> Int32 {
+        let target = AccountObjectTarget(kind: kind, id: entry.id, name: entry.name)
+        guard Confirmation.granted("delete \(target.label)\(place)?", yes: yes, session: session) else {
+            return AccountObjectReport.declined("deleted", session: session)
+        }
+        try await send()
+        session.console.errorLine("deleted \(target.label)")
+        return 0
+    }
+}
+
 extension EntityResolver {
     /// A connection by id or name.
     func connection(_ text: String) async throws -> ShellContext.Entry {

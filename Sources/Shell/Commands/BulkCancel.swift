@@ -41,22 +41,13 @@ struct BulkCancel {
         if runs.count == Self.maximumRuns {
             session.console.errorLine("listing stopped at \(Self.maximumRuns) runs; run it again for the rest")
         }
-        let headers = ["ID", "JOB", "STATUS", "CREATED"]
-        let row: (Run) -> [String] = {
+        let plan = BulkPlan<Run>(session: session, command: command, headers: ["ID", "JOB", "STATUS", "CREATED"], numeric: [0, 1], raw: \.raw) {
             [String($0.id), $0.jobID.map(String.init) ?? "", $0.status?.name ?? "", $0.createdAt.map(TimeText.short) ?? ""]
         }
-        let plan = ListingOutput<Run>(columns: headers, numeric: [0, 1], row: row, raw: \.raw)
-        if dryRun {
-            try plan.print(runs, output: output, session: session, emptyMessage: "", command: command)
-            session.console.errorLine("would cancel \(runs.count) \(scope) (dry run: nothing was sent)")
-            return 0
-        }
-        session.console.errorLine("\(runs.count) \(scope) to cancel:")
-        PlanText.printOnStderr(runs.map(row), headers: headers, numeric: [0, 1], session: session)
-        guard Confirmation.granted("cancel \(runs.count == 1 ? "this run" : "these \(runs.count) runs")?", yes: yes, session: session) else {
-            session.console.errorLine("nothing was cancelled")
-            return 0
-        }
+        guard try plan.approved(runs, dryRun: dryRun, yes: yes, output: output,
+                                wouldDo: "would cancel \(runs.count) \(scope)", intro: "\(runs.count) \(scope) to cancel:",
+                                question: "cancel \(runs.count == 1 ? "this run" : "these \(runs.count) runs")?",
+                                declined: "nothing was cancelled") else { return 0 }
         let change = BulkChange<Run>(
             session: session, command: command, progressVerb: "cancelling", label: { "run \($0.id)" },
             identify: { run in
@@ -75,11 +66,33 @@ struct BulkCancel {
     }
 }
 
-/// What a bulk change will touch, shown on stderr before it asks: the data of the command is
-/// its report, on stdout.
-enum PlanText {
-    static func printOnStderr(_ rows: [[String]], headers: [String], numeric: Set<Int>, session: Session) {
+/// What a bulk change will touch, listed before anything is sent: with `--dry-run` as the
+/// command's data and a line saying nothing was sent; else on stderr (the data of the command is
+/// its report, on stdout), then the question.
+struct BulkPlan<Item> {
+    let session: Session
+    let command: String
+    let headers: [String]
+    let numeric: Set<Int>
+    let raw: (Item) -> JSONValue
+    let row: (Item) -> [String]
+
+    /// True to go ahead: not a dry run, and `--yes` or `y` to `question`.
+    func approved(_ items: [Item], dryRun: Bool, yes: Bool, output: OutputOptions,
+                  wouldDo: String, intro: String, question: String, declined: String) throws -> Bool {
+        if dryRun {
+            try ListingOutput<Item>(columns: headers, numeric: numeric, row: row, raw: raw)
+                .print(items, output: output, session: session, emptyMessage: "", command: command)
+            session.console.errorLine("\(wouldDo) (dry run: nothing was sent)")
+            return false
+        }
+        session.console.errorLine(intro)
         let width = session.console.stderrIsTerminal ? session.console.device.size.columns : nil
-        session.console.err(Table(headers: headers, rows: rows, numeric: numeric).render(width: width, indent: "  "))
+        session.console.err(Table(headers: headers, rows: items.map(row), numeric: numeric).render(width: width, indent: "  "))
+        guard Confirmation.granted(question, yes: yes, session: session) else {
+            session.console.errorLine(declined)
+            return false
+        }
+        return true
     }
 }

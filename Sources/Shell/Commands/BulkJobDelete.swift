@@ -27,20 +27,14 @@ struct BulkJobDelete {
             session.console.errorLine("no jobs to delete in \(place)\(spared)")
             return 0
         }
-        let headers = ["ID", "NAME", "ENVIRONMENT"]
-        let row: (Job) -> [String] = { [String($0.id), $0.name ?? "", $0.environmentID.map(String.init) ?? ""] }
-        if dryRun {
-            try ListingOutput<Job>(columns: headers, numeric: [0, 2], row: row, raw: \.raw)
-                .print(doomed, output: output, session: session, emptyMessage: "", command: command)
-            session.console.errorLine("would delete \(doomed.count) of the \(jobs.count) jobs of \(place)\(spared) (dry run: nothing was sent)")
-            return 0
+        let plan = BulkPlan<Job>(session: session, command: command, headers: ["ID", "NAME", "ENVIRONMENT"], numeric: [0, 2], raw: \.raw) {
+            [String($0.id), $0.name ?? "", $0.environmentID.map(String.init) ?? ""]
         }
-        session.console.errorLine("\(doomed.count) of the \(jobs.count) jobs of \(place) to delete\(spared):")
-        PlanText.printOnStderr(doomed.map(row), headers: headers, numeric: [0, 2], session: session)
-        guard Confirmation.granted("delete \(doomed.count == 1 ? "this job" : "these \(doomed.count) jobs")?", yes: yes, session: session) else {
-            session.console.errorLine("nothing was deleted")
-            return 0
-        }
+        guard try plan.approved(doomed, dryRun: dryRun, yes: yes, output: output,
+                                wouldDo: "would delete \(doomed.count) of the \(jobs.count) jobs of \(place)\(spared)",
+                                intro: "\(doomed.count) of the \(jobs.count) jobs of \(place) to delete\(spared):",
+                                question: "delete \(doomed.count == 1 ? "this job" : "these \(doomed.count) jobs")?",
+                                declined: "nothing was deleted") else { return 0 }
         let change = BulkChange<Job>(
             session: session, command: "job delete", progressVerb: "deleting", label: { "job \($0.id)" },
             identify: { job in ([String(job.id), job.name ?? ""], ["id": .int(job.id), "name": job.name.map(JSONValue.string) ?? .null]) })

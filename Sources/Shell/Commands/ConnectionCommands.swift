@@ -30,21 +30,16 @@ struct ConnectionCreateCommand: ShellCommand {
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
-        let command = Self.configuration.name
-        let account = try session.requireAccount()
-        var definition = try self.definition.definition(for: command, session: session)
-        if definition["config"] == nil, let details = definition["details"] { definition = definition.setting("config", to: details) }
-        _ = try AccountObjectKind.connection.createBody(from: definition, accountID: account)
-        try Confirmation.requireYesInScripts(yes, command: command, session: session)
+        let write = AccountObjectWrite(kind: .connection, command: Self.configuration.name, yes: yes, session: session)
+        let (account, definition) = try write.checkedDefinition(self.definition) { definition in
+            guard definition["config"] == nil, let details = definition["details"] else { return definition }
+            return definition.setting("config", to: details)
+        }
         let name = definition["name"]?.stringValue ?? ""
         let adapter = definition["adapter_version"]?.stringValue ?? ""
-        guard Confirmation.granted("create connection '\(name)' (\(adapter))?", yes: yes, session: session) else {
-            return AccountObjectReport.declined("created", session: session)
+        return try await write.create(asking: "create connection '\(name)' (\(adapter))?", output: output) {
+            try await session.api().createConnection(accountID: account, definition: definition)
         }
-        let connection = try await session.api().createConnection(accountID: account, definition: definition)
-        try AccountObjectReport.created(.init(kind: .connection, id: connection.id, name: connection.name), raw: connection.raw,
-                                        output: output, command: command, session: session)
-        return 0
     }
 }
 
@@ -59,21 +54,14 @@ struct ConnectionUpdateCommand: ShellCommand {
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
-        let command = Self.configuration.name
-        let account = try session.requireAccount()
-        let changes = try definition.changes(for: command, kind: .connection, session: session)
-        try Confirmation.requireYesInScripts(yes, command: command, session: session)
+        let write = AccountObjectWrite(kind: .connection, command: Self.configuration.name, yes: yes, session: session)
+        let (account, changes) = try write.checkedChanges(definition)
         let entry = try await EntityResolver(session: session).connection(connectionRef)
         let client = try session.api()
         let live = try await client.connection(accountID: account, id: entry.id)
-        let target = AccountObjectTarget(kind: .connection, id: live.id, name: live.name)
-        guard AccountObjectReport.showChanges(ChangeLines.changes(of: live.raw, to: changes), of: target, session: session) else { return 0 }
-        guard Confirmation.granted("update \(target.label)?", yes: yes, session: session) else {
-            return AccountObjectReport.declined("updated", session: session)
+        return try await write.update(live, with: changes, output: output) {
+            try await client.updateConnection(accountID: account, id: live.id, changes: changes)
         }
-        let connection = try await client.updateConnection(accountID: account, id: live.id, changes: changes)
-        try AccountObjectReport.updated(target, raw: connection.raw, output: output, command: command, session: session)
-        return 0
     }
 }
 
@@ -85,16 +73,11 @@ struct ConnectionDeleteCommand: ShellCommand {
     @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
 
     func run(in session: Session) async throws -> Int32 {
-        let command = Self.configuration.name
-        let account = try session.requireAccount()
-        try Confirmation.requireYesInScripts(yes, command: command, session: session)
+        let write = AccountObjectWrite(kind: .connection, command: Self.configuration.name, yes: yes, session: session)
+        let account = try write.checkedAccount()
         let entry = try await EntityResolver(session: session).connection(connectionRef)
-        let target = AccountObjectTarget(kind: .connection, id: entry.id, name: entry.name)
-        guard Confirmation.granted("delete \(target.label)?", yes: yes, session: session) else {
-            return AccountObjectReport.declined("deleted", session: session)
+        return try await write.delete(entry) {
+            _ = try await session.api().deleteConnection(accountID: account, id: entry.id)
         }
-        try await session.api().deleteConnection(accountID: account, id: entry.id)
-        session.console.errorLine("deleted \(target.label)")
-        return 0
     }
 }

@@ -13,21 +13,14 @@ struct EnvironmentCreateCommand: ShellCommand {
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
-        let command = Self.configuration.name
-        let account = try session.requireAccount()
-        let definition = try self.definition.definition(for: command, session: session)
-        _ = try AccountObjectKind.environment.createBody(from: definition, accountID: account)
-        try Confirmation.requireYesInScripts(yes, command: command, session: session)
-        let owner = try await EntityResolver(session: session).projectOrContext(project, command: command)
+        let write = AccountObjectWrite(kind: .environment, command: Self.configuration.name, yes: yes, session: session)
+        let (account, definition) = try write.checkedDefinition(self.definition)
+        let owner = try await EntityResolver(session: session).projectOrContext(project, command: write.command)
         let name = definition["name"]?.stringValue ?? ""
         let ownerName = owner.name.map { " '\($0)'" } ?? ""
-        guard Confirmation.granted("create environment '\(name)' in project \(owner.id)\(ownerName)?", yes: yes, session: session) else {
-            return AccountObjectReport.declined("created", session: session)
+        return try await write.create(asking: "create environment '\(name)' in project \(owner.id)\(ownerName)?", output: output) {
+            try await session.api().createEnvironment(accountID: account, projectID: owner.id, definition: definition)
         }
-        let environment = try await session.api().createEnvironment(accountID: account, projectID: owner.id, definition: definition)
-        try AccountObjectReport.created(.init(kind: .environment, id: environment.id, name: environment.name), raw: environment.raw,
-                                        output: output, command: command, session: session)
-        return 0
     }
 }
 
@@ -44,21 +37,14 @@ struct EnvironmentUpdateCommand: ShellCommand {
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
-        let command = Self.configuration.name
-        let account = try session.requireAccount()
-        let changes = try definition.changes(for: command, kind: .environment, session: session)
-        try Confirmation.requireYesInScripts(yes, command: command, session: session)
-        let (entry, projectID) = try await EntityResolver(session: session).environmentAndProject(environmentRef, project: project, command: command)
+        let write = AccountObjectWrite(kind: .environment, command: Self.configuration.name, yes: yes, session: session)
+        let (account, changes) = try write.checkedChanges(definition)
+        let (entry, projectID) = try await EntityResolver(session: session).environmentAndProject(environmentRef, project: project, command: write.command)
         let client = try session.api()
         let live = try await client.environment(accountID: account, projectID: projectID, id: entry.id)
-        let target = AccountObjectTarget(kind: .environment, id: live.id, name: live.name)
-        guard AccountObjectReport.showChanges(ChangeLines.changes(of: live.raw, to: changes), of: target, session: session) else { return 0 }
-        guard Confirmation.granted("update \(target.label)?", yes: yes, session: session) else {
-            return AccountObjectReport.declined("updated", session: session)
+        return try await write.update(live, with: changes, output: output) {
+            try await client.updateEnvironment(accountID: account, projectID: projectID, id: live.id, changes: changes)
         }
-        let environment = try await client.updateEnvironment(accountID: account, projectID: projectID, id: live.id, changes: changes)
-        try AccountObjectReport.updated(target, raw: environment.raw, output: output, command: command, session: session)
-        return 0
     }
 }
 
@@ -71,19 +57,14 @@ struct EnvironmentDeleteCommand: ShellCommand {
     @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
 
     func run(in session: Session) async throws -> Int32 {
-        let command = Self.configuration.name
-        let account = try session.requireAccount()
-        try Confirmation.requireYesInScripts(yes, command: command, session: session)
-        let (entry, projectID) = try await EntityResolver(session: session).environmentAndProject(environmentRef, project: project, command: command)
-        let target = AccountObjectTarget(kind: .environment, id: entry.id, name: entry.name)
-        guard Confirmation.granted("delete \(target.label) of project \(projectID)?", yes: yes, session: session) else {
-            return AccountObjectReport.declined("deleted", session: session)
+        let write = AccountObjectWrite(kind: .environment, command: Self.configuration.name, yes: yes, session: session)
+        let account = try write.checkedAccount()
+        let (entry, projectID) = try await EntityResolver(session: session).environmentAndProject(environmentRef, project: project, command: write.command)
+        return try await write.delete(entry, where: " of project \(projectID)") {
+            try await session.api().deleteEnvironment(accountID: account, projectID: projectID, id: entry.id)
+            session.updateContext { context in
+                if context.environment?.id == entry.id { context.clear(from: .environment) }
+            }
         }
-        try await session.api().deleteEnvironment(accountID: account, projectID: projectID, id: entry.id)
-        session.updateContext { context in
-            if context.environment?.id == entry.id { context.clear(from: .environment) }
-        }
-        session.console.errorLine("deleted \(target.label)")
-        return 0
     }
 }

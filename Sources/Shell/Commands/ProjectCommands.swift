@@ -9,18 +9,12 @@ struct ProjectCreateCommand: ShellCommand {
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
-        let command = Self.configuration.name
-        let account = try session.requireAccount()
-        let definition = try self.definition.definition(for: command, session: session)
-        _ = try AccountObjectKind.project.createBody(from: definition, accountID: account)
-        try Confirmation.requireYesInScripts(yes, command: command, session: session)
+        let write = AccountObjectWrite(kind: .project, command: Self.configuration.name, yes: yes, session: session)
+        let (account, definition) = try write.checkedDefinition(self.definition)
         let name = definition["name"]?.stringValue ?? ""
-        guard Confirmation.granted("create project '\(name)'?", yes: yes, session: session) else {
-            return AccountObjectReport.declined("created", session: session)
+        return try await write.create(asking: "create project '\(name)'?", output: output) {
+            try await session.api().createProject(accountID: account, definition: definition)
         }
-        let project = try await session.api().createProject(accountID: account, definition: definition)
-        try AccountObjectReport.created(.init(kind: .project, id: project.id, name: project.name), raw: project.raw, output: output, command: command, session: session)
-        return 0
     }
 }
 
@@ -35,21 +29,14 @@ struct ProjectUpdateCommand: ShellCommand {
     @OptionGroup var output: OutputOptions
 
     func run(in session: Session) async throws -> Int32 {
-        let command = Self.configuration.name
-        let account = try session.requireAccount()
-        let changes = try definition.changes(for: command, kind: .project, session: session)
-        try Confirmation.requireYesInScripts(yes, command: command, session: session)
-        let entry = try await EntityResolver(session: session).projectOrContext(projectRef, command: command)
+        let write = AccountObjectWrite(kind: .project, command: Self.configuration.name, yes: yes, session: session)
+        let (account, changes) = try write.checkedChanges(definition)
+        let entry = try await EntityResolver(session: session).projectOrContext(projectRef, command: write.command)
         let client = try session.api()
         let live = try await client.project(accountID: account, id: entry.id)
-        let target = AccountObjectTarget(kind: .project, id: live.id, name: live.name)
-        guard AccountObjectReport.showChanges(ChangeLines.changes(of: live.raw, to: changes), of: target, session: session) else { return 0 }
-        guard Confirmation.granted("update \(target.label)?", yes: yes, session: session) else {
-            return AccountObjectReport.declined("updated", session: session)
+        return try await write.update(live, with: changes, output: output) {
+            try await client.updateProject(accountID: account, id: live.id, changes: changes)
         }
-        let project = try await client.updateProject(accountID: account, id: live.id, changes: changes)
-        try AccountObjectReport.updated(target, raw: project.raw, output: output, command: command, session: session)
-        return 0
     }
 }
 
@@ -61,19 +48,14 @@ struct ProjectDeleteCommand: ShellCommand {
     @Flag("yes", short: "y", help: "do not ask (required in scripts)") var yes: Bool
 
     func run(in session: Session) async throws -> Int32 {
-        let command = Self.configuration.name
-        let account = try session.requireAccount()
-        try Confirmation.requireYesInScripts(yes, command: command, session: session)
-        let entry = try await EntityResolver(session: session).projectOrContext(projectRef, command: command)
-        let target = AccountObjectTarget(kind: .project, id: entry.id, name: entry.name)
-        guard Confirmation.granted("delete \(target.label)?", yes: yes, session: session) else {
-            return AccountObjectReport.declined("deleted", session: session)
+        let write = AccountObjectWrite(kind: .project, command: Self.configuration.name, yes: yes, session: session)
+        let account = try write.checkedAccount()
+        let entry = try await EntityResolver(session: session).projectOrContext(projectRef, command: write.command)
+        return try await write.delete(entry) {
+            try await session.api().deleteProject(accountID: account, id: entry.id)
+            session.updateContext { context in
+                if context.project?.id == entry.id { context.clear(from: .project) }
+            }
         }
-        try await session.api().deleteProject(accountID: account, id: entry.id)
-        session.updateContext { context in
-            if context.project?.id == entry.id { context.clear(from: .project) }
-        }
-        session.console.errorLine("deleted \(target.label)")
-        return 0
     }
 }
