@@ -56,6 +56,18 @@ struct TableLayoutTests {
         }
     }
 
+    @Test("bisect at 60 columns: whole dates; the run status, which the labels say, goes first")
+    func bisectAtSixty() async throws {
+        try await SandboxFixture.with { fixture in
+            let result = await Self.terminal(fixture, width: 60).run("bisect int_customer_order_history --job 43167")
+            let table = result.stdoutLines.dropFirst().prefix(3)
+            #expect(result.status == 0 && table.count == 3 && table.allSatisfy { $0.count <= 60 }, "\(result)")
+            #expect(result.stdoutLines.contains { $0.hasPrefix("  last pass      run 901  2026-11-27 23:57  28b56e1") }, "\(result.stdout)")
+            let wide = await Self.terminal(fixture, width: 120).run("bisect int_customer_order_history --job 43167")
+            #expect(wide.stdoutLines.contains { $0.hasPrefix("  first failure  run 902  2026-11-28 23:57  e352ad4  error") }, "\(wide.stdout)")
+        }
+    }
+
     @Test("jobs at 60 and 120 columns and through a pipe")
     func jobsAtWidths() async throws {
         try await SandboxFixture.with { fixture in

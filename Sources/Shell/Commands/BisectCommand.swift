@@ -151,10 +151,13 @@ struct BisectReport: Encodable {
             return
         }
         console.line(.styled("\(name) started failing in run \(firstFailure.runID) (\(read))", .heading))
-        let rows = [("last pass", lastPass, created.pass), ("first failure", firstFailure, created.failure)].map { label, run, date in
-            [label, "run \(run.runID)", date.map(TimeText.short) ?? "", run.gitSHA.map(ChangesText.shortSHA) ?? "", run.status ?? ""]
+        let rows = [("last pass", lastPass, created.pass), ("first failure", firstFailure, created.failure)].map { label, run, date -> [Table.Cell] in
+            [label, Table.Cell("run \(run.runID)"), Table.Cell(date.map(TimeText.short) ?? ""), Table.Cell(run.gitSHA.map(ChangesText.shortSHA) ?? ""),
+             Table.Cell(run.status ?? "")]
         }
-        console.out(Table(headers: ["", "RUN", "CREATED", "GIT SHA", "RUN STATUS"], rows: rows).render(width: console.width, indent: "  "))
+        let columns = ["", "RUN", "CREATED", "GIT SHA"].map { Table.Column($0, priority: 0, truncates: false) }
+            + [Table.Column("RUN STATUS", priority: 2, truncates: false)]
+        console.out(Table(columns: columns, rows: rows).render(width: console.width, indent: "  "))
         if !steppedOver.isEmpty {
             console.line("  stepped over (no result for it): " + steppedOver.map { "run \($0)" }.joined(separator: ", "))
         }
