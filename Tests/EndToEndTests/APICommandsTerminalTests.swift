@@ -4,23 +4,10 @@ import Testing
 /// Issue 14 on a real terminal: `api` path completion, and a change that asks before it is sent.
 @Suite("api completion and confirmations in a pseudo-terminal", .serialized)
 struct APICommandsTerminalTests {
-    static let prompt = " > "
+    static let prompt = DemoTerminal.prompt
 
-    private func startShell() throws -> PseudoTerminal {
-        let terminal = try PseudoTerminal(
-            executable: try ProductLocator.executable(named: "dbtsh"),
-            arguments: ["--demo"],
-            environment: ["NO_COLOR": "1", "DBTSH_DEMO_STEP_SECONDS": "0.05"],
-            columns: 120
-        )
-        try terminal.expect(Self.prompt, timeout: 30)
-        return terminal
-    }
-
-    private func leave(_ terminal: PseudoTerminal) throws {
-        try terminal.type("\u{15}\u{04}")
-        try check(try terminal.waitForExit(timeout: 10) == 0, "dbtsh did not exit with 0")
-    }
+    private func startShell() throws -> PseudoTerminal { try DemoTerminal.start() }
+    private func leave(_ terminal: PseudoTerminal) throws { try DemoTerminal.leave(terminal) }
 
     @Test func apiPathCompletesSegmentBySegmentAndRuns() async throws {
         try await onOwnThread {

@@ -4,23 +4,10 @@ import Testing
 /// TAB on a real terminal, filled from the sandbox's live listings, and the catalog browser.
 @Suite("live completion in a pseudo-terminal", .serialized)
 struct LiveCompletionTerminalTests {
-    static let prompt = " > "
+    static let prompt = DemoTerminal.prompt
 
-    private func startShell() throws -> PseudoTerminal {
-        let terminal = try PseudoTerminal(
-            executable: try ProductLocator.executable(named: "dbtsh"),
-            arguments: ["--demo"],
-            environment: ["NO_COLOR": "1", "DBTSH_DEMO_STEP_SECONDS": "0.05"],
-            columns: 120
-        )
-        try terminal.expect(Self.prompt, timeout: 30)
-        return terminal
-    }
-
-    private func leave(_ terminal: PseudoTerminal) throws {
-        try terminal.type("\u{15}\u{04}")
-        try check(try terminal.waitForExit(timeout: 10) == 0, "dbtsh did not exit with 0")
-    }
+    private func startShell() throws -> PseudoTerminal { try DemoTerminal.start() }
+    private func leave(_ terminal: PseudoTerminal) throws { try DemoTerminal.leave(terminal) }
 
     @Test func useJobTabListsTheDemoJobsWithTheirNames() async throws {
         try await onOwnThread {
