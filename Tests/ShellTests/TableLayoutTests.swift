@@ -104,6 +104,42 @@ struct TableLayoutTests {
         }
     }
 
+    @Test("failures --all 959 at 120 columns: NAME and BECAUSE OF are cut in balance, only their longest cells")
+    func skippedTableInBalance() async throws {
+        try await SandboxFixture.with { fixture in
+            let output = await Self.terminal(fixture, width: 120).run("failures --all 959")
+            let lines = output.stdoutLines
+            let start = try #require(lines.firstIndex { $0.hasPrefix("SKIPPED") }, "\(output.stdout)")
+            let end = try #require(lines.firstIndex { $0.hasPrefix("PASS=") }, "\(output.stdout)")
+            let table = Array(lines[(start + 1)..<end]).filter { !$0.isEmpty }
+            #expect(table.count == 29 && table.allSatisfy { $0.count <= 120 }, "header and 28 rows within 120: \(output.stdout)")
+            let header = try #require(table.first)
+            let because = try #require(header.range(of: "BECAUSE OF"), "\(header)")
+            #expect(header.distance(from: header.startIndex, to: because.lowerBound) < 70, "NAME is not padded to its longest cell: \(header)")
+            for whole in ["  raw_exchange_rates (error)", "  int_customer_order_history (error)", "  assert_delivered_orders_fully_paid (fail)",
+                          "  not_null_fct_payment_methods_daily_payment_date  "] {
+                #expect(table.contains { $0.contains(whole) }, "'\(whole)' whole: \(output.stdout)")
+            }
+            let longest = try #require(table.first { $0.contains("accepted_values_dim_customers_customer_segment") }, "\(output.stdout)")
+            #expect(longest.contains("  accepted_values_dim_customers_customer_segment__pro…  int_customer_order_history (error)"),
+                    "the longest name is cut moderately: \(longest)")
+        }
+    }
+
+    @Test("Table.layout: cells wider than most of their column are cut first, the widest column first")
+    func layoutOutliersInBalance() {
+        let columns = [Table.Column("TYPE", priority: 2, truncates: false), Table.Column("NAME", priority: 1, minimumWidth: 20),
+                       Table.Column("BECAUSE OF", priority: 3, minimumWidth: 14)]
+        let natural = [9, 80, 62]
+        let typical = [9, 45, 34]
+        #expect(Table.layout(columns, natural: natural, typical: typical, into: 116).widths == [9, 52, 51])
+        // When the typical widths do not fit either, the least important column shrinks on, to its minimum.
+        #expect(Table.layout(columns, natural: natural, typical: typical, into: 60).widths == [9, 33, 14])
+        #expect(Table.typicalWidth(header: "NAME", cells: [10, 12, 14, 80]) == 80)
+        #expect(Table.typicalWidth(header: "NAME", cells: [10, 11, 12, 13, 14, 15, 16, 80]) == 16)
+        #expect(Table.typicalWidth(header: "BECAUSE OF", cells: []) == 10)
+    }
+
     @Test("statuses are coloured on a terminal with colour on, never otherwise")
     func statusColours() async throws {
         try await SandboxFixture.with { fixture in

@@ -1,9 +1,10 @@
 import TerminalText
 
 /// Aligned columns: sized to the terminal on a terminal, the same without truncation through a
-/// pipe. When a row is wider than the terminal, free-text columns shrink (cut with `…`) from
-/// the least important up, and when that is not enough the least important columns are left
-/// out; ids, dates and statuses are never cut. The header is styled as a heading; a cell may
+/// pipe. When a row is wider than the terminal, free-text columns shrink (cut with `…`): first
+/// the widest gives up what only its few longest cells need (so two wide columns are cut in
+/// balance), then from the least important up; when that is not enough the least important
+/// columns are left out; ids, dates and statuses are never cut. The header is styled as a heading; a cell may
 /// carry a style (a status in its colour) that shows only where colour is on.
 public struct Table: Sendable {
     public enum Alignment: Sendable { case left, right }
@@ -65,7 +66,10 @@ public struct Table: Sendable {
         for row in cells {
             for (index, cell) in row.enumerated() { natural[index] = max(natural[index], cell.text.count) }
         }
-        let layout = width.map { Self.layout(columns, natural: natural, into: $0 - indent.count) }
+        let typical = columns.indices.map { index in
+            Self.typicalWidth(header: columns[index].header, cells: cells.map { $0[index].text.count })
+        }
+        let layout = width.map { Self.layout(columns, natural: natural, typical: typical, into: $0 - indent.count) }
             ?? Layout(visible: Array(columns.indices), widths: natural)
         var text = ConsoleText(indent)
         text.append(line(columns.map { Cell($0.header) }, layout: layout, style: .heading))
@@ -85,8 +89,16 @@ public struct Table: Sendable {
         var widths: [Int]
     }
 
-    /// Which columns show and how wide, for a line of `total` characters.
-    static func layout(_ columns: [Column], natural: [Int], into total: Int) -> Layout {
+    /// The width most of a column's cells fit (three in four): what is wider is an outlier, cut first.
+    static func typicalWidth(header: String, cells: [Int]) -> Int {
+        let sorted = cells.sorted()
+        guard !sorted.isEmpty else { return header.count }
+        return max(header.count, sorted[min(sorted.count - 1, sorted.count * 3 / 4)])
+    }
+
+    /// Which columns show and how wide, for a line of `total` characters. `typical` is each
+    /// column's `typicalWidth` (its natural width when not given: no cell is an outlier).
+    static func layout(_ columns: [Column], natural: [Int], typical: [Int]? = nil, into total: Int) -> Layout {
         func minimum(_ index: Int) -> Int {
             columns[index].truncates ? min(natural[index], max(columns[index].minimumWidth, columns[index].header.count)) : natural[index]
         }
@@ -104,6 +116,20 @@ public struct Table: Sendable {
         var overflow = width(of: visible, { natural[$0] }) - total
         let shrinking = visible.filter { columns[$0].truncates }
             .sorted { (columns[$0].priority, natural[$0]) > (columns[$1].priority, natural[$1]) }
+        // Outliers first, in balance: the widest column gives up width down to the next widest,
+        // none below the width most of its cells fit; of equals, the least important first.
+        func usual(_ index: Int) -> Int {
+            let mostCells = typical.flatMap { index < $0.count ? $0[index] : nil } ?? natural[index]
+            return max(minimum(index), min(natural[index], mostCells))
+        }
+        while overflow > 0 {
+            let wider = shrinking.filter { widths[$0] > usual($0) }
+            guard let widest = wider.max(by: { (widths[$0], columns[$0].priority) < (widths[$1], columns[$1].priority) }) else { break }
+            let next = wider.filter { $0 != widest }.map { widths[$0] }.max() ?? 0
+            let cut = max(1, min(overflow, widths[widest] - max(usual(widest), next)))
+            widths[widest] -= cut
+            overflow -= cut
+        }
         for index in shrinking where overflow > 0 {
             let cut = min(overflow, widths[index] - minimum(index))
             widths[index] -= cut
