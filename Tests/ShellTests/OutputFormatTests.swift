@@ -79,6 +79,21 @@ struct OutputFormatTests {
         }
     }
 
+    @Test("--fields status: its name in a table, as the default table shows it; the API's code in JSON and CSV")
+    func statusFieldByName() async throws {
+        try await withShell { shell, _ in
+            let runs = await shell.run("runs --job 43167 --fields id,status")
+            #expect(runs.stdout.tableHeader == "ID  STATUS" && runs.stdout.tableRows.first == "902  error", "\(runs)")
+            let steps = await shell.run("steps 902 --fields index,status")
+            #expect(steps.stdout.tableHeader == "#  STATUS" && steps.stdout.tableRows.contains("2  ✗ error"), "\(steps)")
+            #expect((runs.stdout.tableRows + steps.stdout.tableRows).allSatisfy { $0.last?.isNumber == false }, "no raw codes in a table")
+            let csv = CSV.parse(await shell.run("runs --job 43167 --output csv --fields id,status").stdout)
+            #expect(csv.prefix(2) == [["id", "status"], ["902", "20"]], "\(csv)")
+            let json = await shell.run("steps 902 --json --fields index,status")
+            #expect(json.json?.arrayValue?.contains { $0 == ["index": 2, "status": 20] } == true, "\(json)")
+        }
+    }
+
     @Test("set output and dbtsh --output pick the default; a command's --output wins")
     func sessionDefaultFormat() async throws {
         try await withShell { shell, _ in

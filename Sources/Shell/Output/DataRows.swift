@@ -148,15 +148,23 @@ struct DataRows {
         return .object(object)
     }
 
+    /// What a table shows for `column`: for an API key whose name has a declared field
+    /// (`status`, with `status_name`), that field, as the default table shows it.
+    func tableColumn(_ column: Selection.Column) -> Selection.Column {
+        guard case .rawKey(let key) = column, let named = fields.firstIndex(where: { $0.key == key + "_name" }) else { return column }
+        return .field(named)
+    }
+
     func table(_ selection: Selection) -> Table {
-        let columns = selection.columns.map { column -> Table.Column in
+        let shown = selection.columns.map(tableColumn)
+        let columns = shown.map { column -> Table.Column in
             switch column {
             case .field(let index): return fields[index].column
             case .rawKey(let key): return Table.Column(key.uppercased(), priority: 5)
             }
         }
         let cells = rows.map { row in
-            selection.columns.map { column -> Table.Cell in
+            shown.map { column -> Table.Cell in
                 switch column {
                 case .field(let index): return Table.Cell(row.texts[index], style: row.styles[index])
                 case .rawKey: return Table.Cell(text(column, in: row))
