@@ -212,6 +212,40 @@ struct AccountObjectCommandTests {
         }
     }
 
+    @Test("--set keeps the typed text where the live key is text (1.10 stays \"1.10\"), JSON elsewhere")
+    func setValuesFollowTheLiveTypes() async throws {
+        try await withShell { shell, fixture in
+            let since = fixture.requestMark()
+            let updated = await shell.run("environment update 202 --set dbt_version=1.10 --set supports_docs=false --set custom_branch='\"8\"' --yes")
+            #expect(updated.status == 0, "\(updated)")
+            #expect(updated.stderr.contains("  dbt_version: \"latest\" → \"1.10\""), "\(updated)")
+            let update = try #require(fixture.writes(since: since).only)
+            let body = try #require(update.jsonBody?.objectValue)
+            #expect(body["dbt_version"] == .string("1.10"), "the text as typed, not the number 1.1")
+            #expect(body["supports_docs"] == .bool(false), "a boolean key reads the value as JSON")
+            #expect(body["custom_branch"] == .string("8"), "a quoted JSON string stays a string")
+            _ = await shell.run("environment update 202 --set dbt_version=latest --set supports_docs=true --set custom_branch=null --yes")
+        }
+    }
+
+    @Test("--set of a key the object does not have is refused in one line naming the nearest key, before the update")
+    func unknownKeysAreRefused() async throws {
+        try await withShell { shell, fixture in
+            let since = fixture.requestMark()
+            let bogus = await shell.run("project update 100 --set bogus=1 --yes")
+            #expect(bogus.status == 2, "\(bogus)")
+            #expect(bogus.stderrLines == ["error: project update: project 100 'analytics' has no key 'bogus'; 'projects --json' shows the keys"])
+            let typo = await shell.run("environment update 202 --set dbt_versoin=1.10 --yes")
+            #expect(typo.status == 2, "\(typo)")
+            #expect(typo.stderrLines.count == 1, "\(typo)")
+            #expect(typo.stderr.contains("has no key 'dbt_versoin' (did you mean dbt_version?)"), "\(typo)")
+            let nested = await shell.run("connection update 300 --set confg.port=5433 --yes")
+            #expect(nested.status == 2, "the top-level key of a dotted one is checked: \(nested)")
+            #expect(nested.stderr.contains("(did you mean config?)"), "\(nested)")
+            #expect(fixture.writes(since: since).isEmpty, "nothing was sent")
+        }
+    }
+
     @Test("a name from the network stays on its line: newlines and escapes are shown, not obeyed")
     func hostileNames() async throws {
         try await withShell { shell, fixture in

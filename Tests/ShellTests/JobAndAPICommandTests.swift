@@ -74,6 +74,19 @@ struct JobAndAPICommandTests {
             #expect(job.raw["settings"]?["threads"]?.intValue == 8)
             #expect(job.generateDocs == false)
 
+            var since = fixture.requestMark()
+            let digits = await shell.run("job update --set name=123 --set settings.threads=4")
+            #expect(digits.status == 0, "\(digits)")
+            let sent = try #require(fixture.writes(since: since).only?.jsonBody)
+            #expect(sent["name"] == .string("123"), "a name stays text, byte for byte")
+            #expect(sent["settings"]?["threads"] == .int(4), "a number key reads the value as JSON")
+
+            since = fixture.requestMark()
+            let typo = await shell.run("job update --set nme=x")
+            #expect(typo.status == 2, "\(typo)")
+            #expect(typo.stderrLines == ["error: job update: job \(id) has no key 'nme' (did you mean name?); 'job export \(id)' shows its keys"])
+            #expect(fixture.writes(since: since).isEmpty, "refused before the update")
+
             let computed = await shell.run("job update --set id=5")
             #expect(computed.status == 2, "\(computed)")
             let nothing = await shell.run("job update")

@@ -6,7 +6,7 @@ import TerminalText
 struct DefinitionOptions: ParsableOptions {
     @Option("file", .file, short: "f", valueName: "FILE", help: "keys from a JSON or YAML file ('show … --json' prints one); - for stdin")
     var file: String?
-    @Option("set", valueName: "KEY=VALUE", help: "a key to set (repeatable; dotted keys, JSON values): name=Finance, config.port=5432")
+    @Option("set", valueName: "KEY=VALUE", help: "a key to set (repeatable; dotted keys; text where the key has text, else JSON): name=Finance, config.port=5432")
     var assignments: [String]
 
     /// What to create: the file's keys with each `--set` written over them.
@@ -20,23 +20,41 @@ struct DefinitionOptions: ParsableOptions {
 
     /// What to change: the file's keys (less those dbt Cloud computes, which an exported object
     /// carries) and each `--set` (dotted keys change one nested value).
-    func changes(for command: String, kind: AccountObjectKind, session: Session) throws -> [String: JSONValue] {
-        var changes = try fileKeys(for: command, session: session).filter { !kind.readOnlyKeys.contains($0.key) }
-        for assignment in try Assignment.parse(assignments, command: command) {
+    func changes(for command: String, kind: AccountObjectKind, session: Session) throws -> PendingChanges {
+        let fileKeys = try fileKeys(for: command, session: session).filter { !kind.readOnlyKeys.contains($0.key) }
+        let sets = try Assignment.parse(assignments, command: command)
+        for assignment in sets {
             if let first = assignment.path.first, kind.readOnlyKeys.contains(first) {
                 throw CommandFailure.usage("\(command): '\(first)' of a \(kind.rawValue) is set by dbt Cloud and cannot be changed")
             }
-            changes[assignment.key] = assignment.value
         }
-        guard !changes.isEmpty else {
+        guard !fileKeys.isEmpty || !sets.isEmpty else {
             throw CommandFailure.usage("\(command): nothing to change; give --set KEY=VALUE or --file FILE")
         }
-        return changes
+        return PendingChanges(fileKeys: fileKeys, assignments: sets)
     }
 
     private func fileKeys(for command: String, session: Session) throws -> [String: JSONValue] {
         guard let file else { return [:] }
         return try DefinitionFile.object(file, for: command, console: session.console)
+    }
+}
+
+/// The changes of an update before the live object is read: the file's keys, and the `--set`
+/// assignments, which the live object types (text stays text where it has text) and checks (a key
+/// it does not have is refused).
+struct PendingChanges {
+    let fileKeys: [String: JSONValue]
+    let assignments: [Assignment]
+
+    func resolved(over live: JSONValue, of target: AccountObjectTarget, command: String) throws -> [String: JSONValue] {
+        try Assignment.requireKnownKeys(assignments, in: live, of: target.label, command: command,
+                                        keysHint: "'\(target.kind.rawValue)s --json' shows the keys")
+        var changes = fileKeys
+        for assignment in assignments {
+            changes[assignment.key] = assignment.value(over: live.value(at: assignment.path))
+        }
+        return changes
     }
 }
 
@@ -110,7 +128,7 @@ struct AccountObjectWrite {
     }
 
     /// The account and the changes to make, checked before anything is sent.
-    func checkedChanges(_ options: DefinitionOptions) throws -> (account: Int, changes: [String: JSONValue]) {
+    func checkedChanges(_ options: DefinitionOptions) throws -> (account: Int, changes: PendingChanges) {
         let account = try session.requireAccount()
         let changes = try options.changes(for: command, kind: kind, session: session)
         try Confirmation.requireYesInScripts(yes, command: command, session: session)
@@ -134,15 +152,16 @@ struct AccountObjectWrite {
         return 0
     }
 
-    /// Shows how `changes` differ from `live`, asks, and sends them.
-    func update(_ live: some AccountObjectRecord, with changes: [String: JSONValue], output: OutputOptions,
-                send: () async throws -> some AccountObjectRecord) async throws -> Int32 {
+    /// Types `pending` over `live`, shows how the changes differ from it, asks, and sends them.
+    func update(_ live: some AccountObjectRecord, with pending: PendingChanges, output: OutputOptions,
+                send: ([String: JSONValue]) async throws -> some AccountObjectRecord) async throws -> Int32 {
         let target = AccountObjectTarget(kind: kind, id: live.id, name: live.name)
+        let changes = try pending.resolved(over: live.raw, of: target, command: command)
         guard AccountObjectReport.showChanges(ChangeLines.changes(of: live.raw, to: changes), of: target, session: session) else { return 0 }
         guard Confirmation.granted("update \(target.label)?", yes: yes, session: session) else {
             return AccountObjectReport.declined("updated", session: session)
         }
-        let record = try await send()
+        let record = try await send(changes)
         try AccountObjectReport.updated(target, raw: record.raw, output: output, command: command, session: session)
         return 0
     }

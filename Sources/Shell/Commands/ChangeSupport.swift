@@ -3,13 +3,24 @@ import Foundation
 import TerminalText
 
 /// `--set KEY=VALUE` as `job update` and the account-object commands take it: a dotted key
-/// (`settings.threads`) and a value read as JSON when it is JSON (`8`, `false`, `null`,
-/// `["a"]`), else as text (`name=Nightly`).
+/// (`settings.threads`) and the text after `=`, kept byte for byte until the live value of the
+/// key says how to read it (`value(over:)`).
 struct Assignment: Sendable, Equatable {
     let key: String
-    let value: JSONValue
+    let text: String
 
     var path: [String] { key.split(separator: ".").map(String.init) }
+
+    /// The text read as JSON when it is JSON (`8`, `false`, `null`, `["a"]`, `"8"`), else as text.
+    var value: JSONValue { (try? JSONValue(parsing: text)) ?? .string(text) }
+
+    /// The value to write over `live`: where the key holds a string the text stays a string,
+    /// byte for byte (`1.10` stays "1.10"; a quoted JSON string `"8"` is its content); elsewhere `value`.
+    func value(over live: JSONValue?) -> JSONValue {
+        guard case .string? = live else { return value }
+        if case .string = value { return value }
+        return .string(text)
+    }
 
     static func parse(_ text: String, command: String) throws -> Assignment {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
@@ -19,12 +30,23 @@ struct Assignment: Sendable, Equatable {
         guard !key.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
             throw CommandFailure.usage("\(command): '\(key)' is not a key; nested keys are dotted, e.g. settings.threads")
         }
-        let raw = String(text[text.index(after: eq)...])
-        return Assignment(key: key, value: (try? JSONValue(parsing: raw)) ?? .string(raw))
+        return Assignment(key: key, text: String(text[text.index(after: eq)...]))
     }
 
     static func parse(_ texts: [String], command: String) throws -> [Assignment] {
         try texts.map { try parse($0, command: command) }
+    }
+
+    /// Refuses an assignment whose top-level key `live` does not have, naming the nearest key it has.
+    static func requireKnownKeys(_ assignments: [Assignment], in live: JSONValue, of target: String,
+                                 command: String, keysHint: String) throws {
+        let known = live.objectValue.map { Array($0.keys).sorted() } ?? []
+        for assignment in assignments {
+            guard let top = assignment.path.first, !known.contains(top) else { continue }
+            let near = Suggestion.nearest(to: top, in: known).map { " (did you mean \($0)?)" } ?? ""
+            throw CommandFailure.usage(
+                "\(command): \(target) has no key '\(VisibleControls.escaping(top, .singleLine))'\(near); \(keysHint)")
+        }
     }
 }
 

@@ -55,11 +55,11 @@ struct ConnectionUpdateCommand: ShellCommand {
 
     func run(in session: Session) async throws -> Int32 {
         let write = AccountObjectWrite(kind: .connection, command: Self.configuration.name, yes: yes, session: session)
-        let (account, changes) = try write.checkedChanges(definition)
+        let (account, pending) = try write.checkedChanges(definition)
         let entry = try await EntityResolver(session: session).connection(connectionRef)
         let client = try session.api()
         let live = try await client.connection(accountID: account, id: entry.id)
-        return try await write.update(live, with: changes, output: output) {
+        return try await write.update(live, with: pending, output: output) { changes in
             try await client.updateConnection(accountID: account, id: live.id, changes: changes)
         }
     }

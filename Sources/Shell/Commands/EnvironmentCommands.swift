@@ -38,11 +38,11 @@ struct EnvironmentUpdateCommand: ShellCommand {
 
     func run(in session: Session) async throws -> Int32 {
         let write = AccountObjectWrite(kind: .environment, command: Self.configuration.name, yes: yes, session: session)
-        let (account, changes) = try write.checkedChanges(definition)
+        let (account, pending) = try write.checkedChanges(definition)
         let (entry, projectID) = try await EntityResolver(session: session).environmentAndProject(environmentRef, project: project, command: write.command)
         let client = try session.api()
         let live = try await client.environment(accountID: account, projectID: projectID, id: entry.id)
-        return try await write.update(live, with: changes, output: output) {
+        return try await write.update(live, with: pending, output: output) { changes in
             try await client.updateEnvironment(accountID: account, projectID: projectID, id: live.id, changes: changes)
         }
     }

@@ -58,7 +58,7 @@ enum JobCreation {
 
 struct JobUpdateCommand: ShellCommand {
     static let configuration = CommandConfiguration(
-        "job update", summary: "change keys of a job: --set KEY=VALUE (dotted keys, JSON values)", mutates: true,
+        "job update", summary: "change keys of a job: --set KEY=VALUE (dotted keys; text where the job has text, else JSON)", mutates: true,
         examples: ["job update --set settings.threads=8", "job update 43167 --set name='Nightly build v2' --set generate_docs=false"],
         rawFields: true)
     @Argument("JOB", .job) var jobRef: String?
@@ -67,11 +67,15 @@ struct JobUpdateCommand: ShellCommand {
 
     func run(in session: Session) async throws -> Int32 {
         guard !assignments.isEmpty else { throw CommandFailure.usage("job update: nothing to change; give --set KEY=VALUE") }
+        let changes = try Assignment.parse(assignments, command: "job update")
         let account = try session.requireAccount()
         let jobID = try await session.requireJob(jobRef, naming: "name the job: '\(Self.configuration.name) JOB'")
         var definition = try await session.api().job(accountID: account, id: jobID).raw
-        for assignment in try Assignment.parse(assignments, command: "job update") {
-            definition = try Self.assign(assignment.value, at: assignment.path, in: definition, fullKey: assignment.key)
+        try Assignment.requireKnownKeys(changes, in: definition, of: "job \(jobID)", command: "job update",
+                                        keysHint: "'job export \(jobID)' shows its keys")
+        for assignment in changes {
+            let value = assignment.value(over: definition.value(at: assignment.path))
+            definition = try Self.assign(value, at: assignment.path, in: definition, fullKey: assignment.key)
         }
         let job = try await session.api().updateJob(accountID: account, id: jobID, definition: definition)
         session.console.errorLine("updated job \(job.id)")

@@ -30,11 +30,11 @@ struct ProjectUpdateCommand: ShellCommand {
 
     func run(in session: Session) async throws -> Int32 {
         let write = AccountObjectWrite(kind: .project, command: Self.configuration.name, yes: yes, session: session)
-        let (account, changes) = try write.checkedChanges(definition)
+        let (account, pending) = try write.checkedChanges(definition)
         let entry = try await EntityResolver(session: session).projectOrContext(projectRef, command: write.command)
         let client = try session.api()
         let live = try await client.project(accountID: account, id: entry.id)
-        return try await write.update(live, with: changes, output: output) {
+        return try await write.update(live, with: pending, output: output) { changes in
             try await client.updateProject(accountID: account, id: live.id, changes: changes)
         }
     }
