@@ -1,17 +1,23 @@
 import Foundation
 
-/// `dbtsh --demo` on a pseudo-terminal of 120 columns, colour off, demo runs fast: the start
-/// and the end that the terminal suites share.
+/// `dbtsh --demo` on a pseudo-terminal, shown its first prompt: how every terminal suite starts
+/// the demo. By default 120 columns, colour off and demo runs fast.
 enum DemoTerminal {
     static let prompt = " > "
+    static let plainAndFast = ["NO_COLOR": "1", "DBTSH_DEMO_STEP_SECONDS": "0.05"]
 
-    /// Started and showing its first prompt.
-    static func start() throws -> PseudoTerminal {
+    /// Started with `--demo` and `arguments`, and showing its first prompt.
+    static func start(
+        arguments: [String] = [], environment: [String: String] = plainAndFast, home: URL? = nil,
+        columns: Int = 120, rows: Int = 24
+    ) throws -> PseudoTerminal {
         let terminal = try PseudoTerminal(
             executable: try ProductLocator.executable(named: "dbtsh"),
-            arguments: ["--demo"],
-            environment: ["NO_COLOR": "1", "DBTSH_DEMO_STEP_SECONDS": "0.05"],
-            columns: 120
+            arguments: ["--demo"] + arguments,
+            environment: environment,
+            home: home,
+            columns: columns,
+            rows: rows
         )
         try terminal.expect(prompt, timeout: 30)
         return terminal

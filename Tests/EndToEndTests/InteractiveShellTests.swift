@@ -4,18 +4,10 @@ import Testing
 /// The built `dbtsh --demo` on a real pseudo-terminal: libedit, signals and history for real.
 @Suite("dbtsh in a pseudo-terminal", .serialized)
 struct InteractiveShellTests {
-    static let prompt = " > "
+    static let prompt = DemoTerminal.prompt
 
     private func startShell(home: URL? = nil, columns: Int = 80, environment: [String: String] = [:]) throws -> PseudoTerminal {
-        let terminal = try PseudoTerminal(
-            executable: try ProductLocator.executable(named: "dbtsh"),
-            arguments: ["--demo"],
-            environment: ["NO_COLOR": "1"].merging(environment) { _, new in new },
-            home: home,
-            columns: columns
-        )
-        try terminal.expect(Self.prompt, timeout: 30)
-        return terminal
+        try DemoTerminal.start(environment: ["NO_COLOR": "1"].merging(environment) { _, new in new }, home: home, columns: columns)
     }
 
     private func exitWithControlD(_ terminal: PseudoTerminal) throws {

@@ -9,16 +9,12 @@ import Glibc
 /// terminal, Ctrl-C on both sides of a pipe, watch, the start-up file, history and login.
 @Suite("The language in a pseudo-terminal", .serialized)
 struct LanguageTerminalTests {
-    static let prompt = " > "
+    static let prompt = DemoTerminal.prompt
 
     private func startDemo(home: URL? = nil, arguments: [String] = [], environment: [String: String] = [:]) throws -> PseudoTerminal {
-        let terminal = try PseudoTerminal(
-            executable: try ProductLocator.executable(named: "dbtsh"),
-            arguments: ["--demo"] + arguments,
-            environment: ["DBTSH_DEMO_STEP_SECONDS": "0.05"].merging(environment) { _, new in new },
-            home: home)
-        try terminal.expect(Self.prompt, timeout: 30)
-        return terminal
+        try DemoTerminal.start(
+            arguments: arguments, environment: ["DBTSH_DEMO_STEP_SECONDS": "0.05"].merging(environment) { _, new in new },
+            home: home, columns: 80)
     }
 
     private func leave(_ terminal: PseudoTerminal) throws {

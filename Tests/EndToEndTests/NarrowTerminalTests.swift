@@ -5,13 +5,11 @@ import Testing
 /// (no NO_COLOR): tables fit the width and statuses come in their colours.
 @Suite("tables in a 60-column pseudo-terminal", .serialized)
 struct NarrowTerminalTests {
-    static let prompt = " > "
+    static let prompt = DemoTerminal.prompt
 
     @Test func runsAndFailuresFitSixtyColumnsInColour() async throws {
         try await onOwnThread {
-            let shell = try PseudoTerminal(executable: try ProductLocator.executable(named: "dbtsh"), arguments: ["--demo"],
-                                           columns: 60, rows: 40)
-            try shell.expect(Self.prompt, timeout: 30)
+            let shell = try DemoTerminal.start(environment: [:], columns: 60, rows: 40)
 
             try shell.type("runs --all-jobs -n 5\r")
             try shell.expect("DURATION", timeout: 20)

@@ -7,13 +7,10 @@ import Testing
 /// waits for a slow server, `clear`.
 @Suite("a new user's session in a pseudo-terminal", .serialized)
 struct NewUserTerminalTests {
-    static let prompt = " > "
+    static let prompt = DemoTerminal.prompt
 
     private func demo(columns: Int) throws -> PseudoTerminal {
-        let terminal = try PseudoTerminal(executable: try ProductLocator.executable(named: "dbtsh"), arguments: ["--demo"],
-                                          environment: ["NO_COLOR": "1", "DBTSH_DEMO_STEP_SECONDS": "0.05"], columns: columns)
-        try terminal.expect(Self.prompt, timeout: 30)
-        return terminal
+        try DemoTerminal.start(columns: columns)
     }
 
     private func connected(to server: SandboxServer, home: ScratchHome, columns: Int) throws -> PseudoTerminal {

@@ -48,9 +48,7 @@ struct TerminalSafetyEndToEndTests {
     @Test("job delete asks on the terminal and takes no for an answer")
     func confirmationOnTheTerminal() async throws {
         try await onOwnThread {
-            let shell = try PseudoTerminal(executable: try ProductLocator.executable(named: "dbtsh"), arguments: ["--demo"],
-                                           environment: ["NO_COLOR": "1"], columns: 120)
-            try shell.expect(" > ", timeout: 30)
+            let shell = try DemoTerminal.start(environment: ["NO_COLOR": "1"])
             try shell.type("job delete 43168\r")
             try shell.expect("delete job 43168 'Hourly refresh'? [y/N] ", timeout: 10)
             try shell.waitForCanonicalMode()
@@ -66,9 +64,7 @@ struct TerminalSafetyEndToEndTests {
     @Test("query - reads the terminal until Ctrl-D, then the shell carries on")
     func queryFromTheTerminal() async throws {
         try await onOwnThread {
-            let shell = try PseudoTerminal(executable: try ProductLocator.executable(named: "dbtsh"), arguments: ["--demo"],
-                                           environment: ["NO_COLOR": "1"], columns: 120)
-            try shell.expect(" > ", timeout: 30)
+            let shell = try DemoTerminal.start(environment: ["NO_COLOR": "1"])
             try shell.type("query -\r")
             try shell.expect("query -: reading standard input; end it with Ctrl-D", timeout: 10)
             try shell.waitForCanonicalMode()
