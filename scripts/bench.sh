@@ -23,10 +23,11 @@ done
 # One product per call: with several --product flags SwiftPM builds only the last.
 # RELEASE_FLAGS as `make install` builds (default: the Swift runtime linked in statically).
 release_flags=(${RELEASE_FLAGS---static-swift-stdlib})
+release_build() { swift build -c release ${release_flags[@]+"${release_flags[@]}"} "$@"; }
 echo "building release (${release_flags[*]:-dynamic}): dbtsh, dbtsh-bench…" >&2
-swift build -c release ${release_flags[@]+"${release_flags[@]}"} --product dbtsh >&2
-swift build -c release ${release_flags[@]+"${release_flags[@]}"} --product dbtsh-bench >&2
-bin="$(swift build -c release ${release_flags[@]+"${release_flags[@]}"} --show-bin-path)"
+release_build --product dbtsh >&2
+release_build --product dbtsh-bench >&2
+bin="$(release_build --show-bin-path)"
 
 if [ "$with_cli" = 1 ]; then
   venv="${XDG_CACHE_HOME:-$HOME/.cache}/dbtsh-bench/venv"
